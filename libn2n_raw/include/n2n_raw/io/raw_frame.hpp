@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+// What every reader returns: the mosaic plus what is known about how it was captured.
+#pragma once
+
+#include "n2n_raw/bayer/cfa.hpp"
+#include "n2n_raw/bayer/levels.hpp"
+#include "n2n_raw/image.hpp"
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace n2n::io {
+
+/// Row-major 3×3 matrix.
+using Matrix3 = std::array<double, 9>;
+
+/// Capture metadata. Unknown values are std::nullopt, never a made-up default.
+struct RawMetadata {
+    std::string source;                ///< file the frame came from
+    std::string camera;                ///< "Make Model", as the file states it
+    bayer::BayerPhase phase;           ///< CFA phase of mosaic pixel (0, 0)
+    bayer::Levels levels;              ///< black/white level in the units of the mosaic
+    int bits_per_sample = 16;          ///< meaningful bits of the DN (informational)
+    std::optional<std::array<double, 3>> as_shot_neutral;  ///< camera RGB of a neutral (DNG AsShotNeutral)
+    std::optional<Matrix3> color_matrix1;                  ///< XYZ -> camera (DNG ColorMatrix1)
+    std::optional<Matrix3> color_matrix2;                  ///< XYZ -> camera (DNG ColorMatrix2)
+    std::optional<int> calibration_illuminant1;            ///< EXIF LightSource code (21 = D65, 17 = Std A)
+    std::optional<int> calibration_illuminant2;
+    std::optional<double> iso;
+    std::optional<double> exposure_time_s;
+    int orientation = 1;                                   ///< EXIF/TIFF Orientation, 1 = as stored
+    std::vector<double> noise_profile;                     ///< DNG NoiseProfile (scale, offset) pairs; empty if absent
+};
+
+/// A mosaic in the units of `meta.levels`: sensor DN stored as float for camera RAW, or already
+/// normalised values in [0, 1] with unit levels for SIDD's MAT frames. Row 0 is the top row as
+/// the sensor reads out (no orientation applied).
+struct RawFrame {
+    Image<float> mosaic;
+    RawMetadata meta;
+
+    /// The mosaic normalised to [0, 1] by meta.levels (clip controls values outside).
+    Image<float> normalized(bayer::Clip clip = bayer::Clip::ZeroOne) const;
+};
+
+}  // namespace n2n::io

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+// Small helpers shared by the sub-commands: device selection, thread count, atomic output.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <string>
+
+namespace n2n::cli {
+
+/// Options every compute-heavy sub-command takes.
+struct ComputeOptions {
+    std::string device = "cpu";  ///< "cpu", "cuda" or "cuda:N"
+    int threads = 0;             ///< 0: one per hardware core
+};
+
+/// Adds --device and --threads to a sub-command.
+void add_compute_options(CLI::App& cmd, ComputeOptions& options);
+
+/// Applies the thread count to LibTorch (OpenMP defaults to 1 thread on some machines).
+void apply_threads(const ComputeOptions& options);
+
+}  // namespace n2n::cli
