@@ -8,6 +8,9 @@
 
 namespace n2n::cli {
 
+/// The capture used when a command gets no input: a Canon EOS 30D CR2 from Debian's rawtran-doc.
+inline constexpr const char* kDefaultCapture = "/usr/share/doc/rawtran/IMG_5952.CR2";
+
 /// Options every compute-heavy sub-command takes.
 struct ComputeOptions {
     std::string device = "cpu";  ///< "cpu", "cuda" or "cuda:N"

@@ -8,5 +8,12 @@ namespace n2n::cli {
 
 // Each register_* adds one sub-command (with its options and callback) to `app`.
 // (Sub-commands are added here as their issues land.)
+void register_pack(CLI::App& app);
+void register_train(CLI::App& app);
+void register_denoise(CLI::App& app);
+void register_validate(CLI::App& app);
+void register_submit(CLI::App& app);
+void register_export(CLI::App& app);
+void register_render(CLI::App& app);
 
 }  // namespace n2n::cli

@@ -12,6 +12,13 @@ int main(int argc, char** argv) {
     CLI::App app{"n2n: self-supervised (Neighbor2Neighbor) denoising of raw camera images"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("n2n_raw ") + N2N_VERSION);
+    n2n::cli::register_pack(app);
+    n2n::cli::register_train(app);
+    n2n::cli::register_denoise(app);
+    n2n::cli::register_validate(app);
+    n2n::cli::register_submit(app);
+    n2n::cli::register_export(app);
+    n2n::cli::register_render(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

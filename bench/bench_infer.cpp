@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+// Full-frame inference throughput and peak memory, all cases in one run on the same frame:
+//   plain_eager        the U-Net's forward on the whole (reflection-padded) packed frame, no-grad
+//   tiled/<variant>    infer::denoise_packed, InferenceMode: script/staged = frozen TorchScript,
+//                      full-resolution stages per tile + deep stage once (the default path);
+//                      eager/full_halo = the nn module per tile with its whole receptive field
+//   torchscript_file   the module `n2n export` writes, torch::jit::load'ed, on the whole frame
+// Counters: MP_per_s (mosaic megapixels per second), vs_plain (plain_eager time / this time),
+// peak_MiB (VmHWM of a child process that runs just that case once on a 12 MP frame: the whole
+// process's peak), max_dev (largest |difference| from the default tiled path's output).
+// Frame size for throughput: N2N_BENCH_MP megapixels of mosaic, 4:3 (default 12: 4000 x 3000);
+// for memory: N2N_BENCH_MEMORY_MP (default 12). Warm-up runs use a small frame (256 x 256).
+#include "n2n_raw/infer/denoise.hpp"
+#include "n2n_raw/infer/model.hpp"
+#include "n2n_raw/model/denoiser.hpp"
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double env_or(const char* name, double fallback) {
+    const char* env = std::getenv(name);
+    return env != nullptr ? std::atof(env) : fallback;
+}
+
+bool g_memory_child = false;
+
+double frame_megapixels() {
+    return g_memory_child ? env_or("N2N_BENCH_MEMORY_MP", 12.0) : env_or("N2N_BENCH_MP", 12.0);
+}
+
+// The shared fixture: one network, its exported file, one packed frame.
+struct Setup {
+    std::shared_ptr<n2n::model::Denoiser> net;
+    n2n::model::NetConfig config;
+    std::filesystem::path exported;
+    torch::Tensor frame;  // 1 × 4 × h × w packed, values in [0, 1]
+    torch::Tensor small;  // 1 × 4 × 128 × 128 for warm-up runs
+    torch::Tensor exact;  // output of the exact tiled path, to measure reduced-halo deviations
+    double mosaic_mp = 0;
+
+    static Setup& get() {
+        static Setup s = [] {
+            Setup x;
+            torch::manual_seed(0);
+            x.net = n2n::model::make_denoiser(x.config);
+            x.net->eval();
+            x.exported = std::filesystem::temp_directory_path() / fmt::format("n2n_bench_{}.pt", ::getpid());
+            n2n::infer::export_torchscript(*x.net, x.config, x.exported);
+            // 4:3 mosaic of the requested size, both sides even.
+            const double mp = frame_megapixels();
+            const auto h = static_cast<std::int64_t>(std::round(std::sqrt(mp * 1e6 * 3 / 4) / 2));
+            const auto w = static_cast<std::int64_t>(std::round(std::sqrt(mp * 1e6 * 4 / 3) / 2));
+            x.frame = (torch::rand({1, 4, 1, 1}) * 0.5 + 0.1 * torch::rand({1, 4, h, w})).contiguous();
+            x.mosaic_mp = 4.0 * static_cast<double>(h * w) / 1e6;
+            x.small = torch::rand({1, 4, 128, 128});
+            return x;
+        }();
+        return s;
+    }
+    ~Setup() {
+        std::error_code ignored;
+        if (!exported.empty()) std::filesystem::remove(exported, ignored);
+    }
+};
+
+struct Variant {
+    n2n::infer::Backend backend;
+    bool channels_last;
+    std::int64_t tile;
+    std::int64_t halo = -1;
+    bool peak = false;  ///< measure the 12 MP peak memory (a full child run: slow)
+};
+
+using Run = std::function<torch::Tensor(const torch::Tensor&)>;
+
+std::map<std::string, std::function<void()>>& cases() {
+    static std::map<std::string, std::function<void()>> c;
+    return c;
+}
+
+// Each case builds what it needs and returns the function that is timed.
+Run make_plain(const Variant&) {
+    auto& s = Setup::get();
+    return [&s](const torch::Tensor& x) {
+        torch::NoGradGuard no_grad;
+        return n2n::model::forward_padded(*s.net, x);
+    };
+}
+
+Run make_tiled(const Variant& v) {
+    auto& s = Setup::get();
+    auto model = std::make_shared<n2n::infer::Model>(
+        n2n::infer::Model::from_module(s.net, s.config, torch::kCPU, v.backend));
+    model->set_channels_last(v.channels_last);
+    n2n::infer::TileOptions options;
+    options.tile = v.tile;
+    options.halo = v.halo;
+    options.clip = false;  // as the other cases
+    return [model, options](const torch::Tensor& x) { return n2n::infer::denoise_packed(*model, x, options); };
+}
+
+Run make_torchscript_file(const Variant&) {
+    auto& s = Setup::get();
+    auto module = std::make_shared<torch::jit::Module>(torch::jit::load(s.exported.string()));
+    module->eval();
+    return [module](const torch::Tensor& frame) {
+        torch::NoGradGuard no_grad;
+        namespace F = torch::nn::functional;
+        const std::int64_t h = frame.size(2), w = frame.size(3);
+        const auto x = F::pad(frame, F::PadFuncOptions({0, (32 - w % 32) % 32, 0, (32 - h % 32) % 32}).mode(torch::kReflect));
+        return module->forward({x}).toTensor().slice(2, 0, h).slice(3, 0, w);
+    };
+}
+
+double g_plain_seconds = 0;
+
+long peak_kib_of_child(const std::string& name) {
+    const std::string command = fmt::format("/proc/{}/exe --n2n-memory-case={}", ::getpid(), name);
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return -1;
+    long kib = -1;
+    if (std::fscanf(pipe, "VmHWM_kB %ld", &kib) != 1) kib = -1;
+    ::pclose(pipe);
+    return kib;
+}
+
+void run_case(benchmark::State& state, const std::string& name, Run (*factory)(const Variant&), const Variant& v) {
+    auto& s = Setup::get();
+    auto fn = factory(v);
+    fn(s.small);  // warm-up: one-time allocations, TorchScript profiling runs
+    fn(s.small);
+    double seconds = 0;
+    torch::Tensor out;
+    for (auto _ : state) {
+        const auto t0 = Clock::now();
+        out = fn(s.frame);
+        const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
+        seconds += dt;
+        state.SetIterationTime(dt);
+    }
+    seconds /= static_cast<double>(state.iterations());
+    if (name == "plain_eager") g_plain_seconds = seconds;
+    state.counters["MP_per_s"] = Setup::get().mosaic_mp / seconds;
+    if (g_plain_seconds > 0) state.counters["vs_plain"] = g_plain_seconds / seconds;
+    if (name == "tiled/script/staged/tile512") s.exact = out;
+    if (s.exact.defined() && name != "tiled/script/staged/tile512")
+        state.counters["max_dev"] = (out - s.exact).abs().max().item<double>();
+    if (v.peak && env_or("N2N_BENCH_NO_PEAK", 0) == 0) state.counters["peak_MiB"] = static_cast<double>(peak_kib_of_child(name)) / 1024.0;
+    state.SetLabel(fmt::format("{:.1f} MP mosaic", Setup::get().mosaic_mp));
+}
+
+void register_case(const std::string& name, Run (*factory)(const Variant&), const Variant& v) {
+    cases()[name] = [factory, v] { factory(v)(Setup::get().frame); };
+    benchmark::RegisterBenchmark(name.c_str(), [name, factory, v](benchmark::State& st) { run_case(st, name, factory, v); })
+        ->UseManualTime()
+        ->Iterations(1)
+        ->Unit(benchmark::kSecond);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using n2n::infer::Backend;
+    const bool all = env_or("N2N_BENCH_ALL", 0) != 0;  // also the slower variants
+    register_case("plain_eager", make_plain, Variant{Backend::Eager, false, 0, -1, true});
+    // The default path: frozen TorchScript, staged tiles (exact), then the alternatives.
+    register_case("tiled/script/staged/tile512", make_tiled, Variant{Backend::Script, false, 512, -1, true});
+    register_case("tiled/script/staged/tile1024", make_tiled, Variant{Backend::Script, false, 1024, -1, true});
+    register_case("tiled/eager/full_halo/tile512", make_tiled, Variant{Backend::Eager, false, 512, -1});
+    if (all) {
+        register_case("tiled/script/staged/channels_last/tile512", make_tiled, Variant{Backend::Script, true, 512, -1});
+        register_case("tiled/eager/full_halo/channels_last/tile512", make_tiled, Variant{Backend::Eager, true, 512, -1});
+    }
+    register_case("torchscript_file", make_torchscript_file, Variant{Backend::Eager, false, 0, -1, true});
+
+    // Child mode: run one case once and report this process's peak resident memory.
+    const std::string flag = "--n2n-memory-case=";
+    if (argc == 2 && std::string(argv[1]).rfind(flag, 0) == 0) {
+        g_memory_child = true;
+        const std::string name = std::string(argv[1]).substr(flag.size());
+        if (!cases().count(name)) return 2;
+        cases()[name]();
+        std::ifstream status("/proc/self/status");
+        std::string line;
+        while (std::getline(status, line))
+            if (line.rfind("VmHWM:", 0) == 0) std::printf("VmHWM_kB %ld\n", std::atol(line.c_str() + 6));
+        return 0;
+    }
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+#include "n2n_raw/dng/dng_writer.hpp"
+
+#include "n2n_raw/error.hpp"
+#include "n2n_raw/io/npy.hpp"
+#include "tiff_memory.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <ostream>
+
+namespace n2n::dng {
+namespace {
+
+// Not in libtiff 4.5's tag table (DNG 1.2).
+constexpr ttag_t kNoiseReductionApplied = 50935;
+const TIFFFieldInfo kExtraFields[] = {
+    {kNoiseReductionApplied, 1, 1, TIFF_RATIONAL, FIELD_CUSTOM, 1, 0, const_cast<char*>("NoiseReductionApplied")},
+};
+
+void set_matrix(detail::MemoryTiff& tiff, ttag_t tag, const io::Matrix3& m, const char* field) {
+    float values[9];
+    for (int k = 0; k < 9; ++k) values[k] = static_cast<float>(m[static_cast<std::size_t>(k)]);
+    tiff.check(TIFFSetField(tiff.get(), tag, 9, values) == 1, field);
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> encode_dng(ImageView<const std::uint16_t> mosaic, const io::RawMetadata& meta,
+                                     const DngOptions& options, const std::string& name) {
+    if (mosaic.empty()) throw ConfigError(name, "mosaic", "cannot write an empty mosaic");
+    meta.levels.validate();
+    if (meta.levels.white > 65535.F || *std::min_element(meta.levels.black.begin(), meta.levels.black.end()) < 0.F)
+        throw ConfigError(name, "levels", fmt::format("levels must lie in 0..65535 DN (white {})", meta.levels.white));
+    if (meta.orientation < 1 || meta.orientation > 8)
+        throw ConfigError(name, "orientation", fmt::format("EXIF orientation {} is not in 1..8", meta.orientation));
+
+    detail::MemoryTiff tiff(name);
+    TIFF* t = tiff.get();
+    tiff.check(TIFFMergeFieldInfo(t, kExtraFields, 1) == 0, "NoiseReductionApplied");
+
+    const auto width = static_cast<std::uint32_t>(mosaic.width()), height = static_cast<std::uint32_t>(mosaic.height());
+    // The full-resolution raw image lives in IFD 0 (NewSubFileType 0): LibRaw and dcraw both read it.
+    tiff.check(TIFFSetField(t, TIFFTAG_SUBFILETYPE, 0) == 1, "NewSubFileType");
+    tiff.check(TIFFSetField(t, TIFFTAG_IMAGEWIDTH, width) == 1, "ImageWidth");
+    tiff.check(TIFFSetField(t, TIFFTAG_IMAGELENGTH, height) == 1, "ImageLength");
+    tiff.check(TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, 16) == 1, "BitsPerSample");
+    tiff.check(TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, 1) == 1, "SamplesPerPixel");
+    tiff.check(TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_NONE) == 1, "Compression");
+    tiff.check(TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_CFA) == 1, "PhotometricInterpretation");
+    tiff.check(TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) == 1, "PlanarConfiguration");
+    const std::uint32_t rows_per_strip = std::max<std::uint32_t>(1, (1U << 20) / (2 * width));
+    tiff.check(TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, std::min(rows_per_strip, height)) == 1, "RowsPerStrip");
+    tiff.check(TIFFSetField(t, TIFFTAG_ORIENTATION, meta.orientation) == 1, "Orientation");
+    tiff.check(TIFFSetField(t, TIFFTAG_SOFTWARE, options.software.c_str()) == 1, "Software");
+
+    const std::uint8_t dng_version[4] = {1, 4, 0, 0}, backward_version[4] = {1, 1, 0, 0};
+    tiff.check(TIFFSetField(t, TIFFTAG_DNGVERSION, dng_version) == 1, "DNGVersion");
+    tiff.check(TIFFSetField(t, TIFFTAG_DNGBACKWARDVERSION, backward_version) == 1, "DNGBackwardVersion");
+    std::string model = options.unique_camera_model;
+    if (model.empty()) model = meta.camera.empty() ? "n2n_raw" : meta.camera;
+    tiff.check(TIFFSetField(t, TIFFTAG_UNIQUECAMERAMODEL, model.c_str()) == 1, "UniqueCameraModel");
+
+    const std::uint16_t repeat[2] = {2, 2};
+    tiff.check(TIFFSetField(t, TIFFTAG_CFAREPEATPATTERNDIM, repeat) == 1, "CFARepeatPatternDim");
+    const auto pattern = meta.phase.cfa_pattern();
+    std::uint8_t cfa[4];
+    for (int k = 0; k < 4; ++k) cfa[k] = static_cast<std::uint8_t>(pattern[static_cast<std::size_t>(k)]);
+    tiff.check(TIFFSetField(t, TIFFTAG_CFAPATTERN, 4, cfa) == 1, "CFAPattern");
+    const std::uint8_t plane_colors[3] = {0, 1, 2};
+    tiff.check(TIFFSetField(t, TIFFTAG_CFAPLANECOLOR, 3, plane_colors) == 1, "CFAPlaneColor");
+    tiff.check(TIFFSetField(t, TIFFTAG_CFALAYOUT, 1) == 1, "CFALayout");
+
+    // Black per position of the 2x2 cell at the origin, row-major: exactly BlackLevelRepeatDim 2x2.
+    tiff.check(TIFFSetField(t, TIFFTAG_BLACKLEVELREPEATDIM, repeat) == 1, "BlackLevelRepeatDim");
+    float black[4];
+    for (int k = 0; k < 4; ++k) black[k] = meta.levels.black[static_cast<std::size_t>(k)];
+    tiff.check(TIFFSetField(t, TIFFTAG_BLACKLEVEL, 4, black) == 1, "BlackLevel");
+    const std::uint32_t white = static_cast<std::uint32_t>(std::lround(meta.levels.white));
+    tiff.check(TIFFSetField(t, TIFFTAG_WHITELEVEL, 1, &white) == 1, "WhiteLevel");
+
+    if (meta.as_shot_neutral) {
+        float neutral[3];
+        for (int k = 0; k < 3; ++k) neutral[k] = static_cast<float>((*meta.as_shot_neutral)[static_cast<std::size_t>(k)]);
+        tiff.check(TIFFSetField(t, TIFFTAG_ASSHOTNEUTRAL, 3, neutral) == 1, "AsShotNeutral");
+    }
+    if (meta.color_matrix1) {
+        set_matrix(tiff, TIFFTAG_COLORMATRIX1, *meta.color_matrix1, "ColorMatrix1");
+        // DNG requires an illuminant with each matrix; a reader's single matrix is D65 (21).
+        tiff.check(TIFFSetField(t, TIFFTAG_CALIBRATIONILLUMINANT1, meta.calibration_illuminant1.value_or(21)) == 1,
+                   "CalibrationIlluminant1");
+    }
+    if (meta.color_matrix2 && meta.color_matrix1) {
+        set_matrix(tiff, TIFFTAG_COLORMATRIX2, *meta.color_matrix2, "ColorMatrix2");
+        tiff.check(TIFFSetField(t, TIFFTAG_CALIBRATIONILLUMINANT2, meta.calibration_illuminant2.value_or(17)) == 1,
+                   "CalibrationIlluminant2");
+    }
+    if (options.noise_reduction_applied)
+        tiff.check(TIFFSetField(t, kNoiseReductionApplied, *options.noise_reduction_applied) == 1,
+                   "NoiseReductionApplied");
+
+    std::vector<std::uint16_t> row(width);
+    for (std::uint32_t r = 0; r < height; ++r) {
+        std::copy(mosaic.row(r), mosaic.row(r) + width, row.begin());
+        tiff.check(TIFFWriteScanline(t, row.data(), r, 0) == 1, "ImageData");
+    }
+    tiff.check(TIFFWriteDirectory(t) == 1, "IFD0");
+    return tiff.finish();
+}
+
+void write_dng(const std::filesystem::path& path, ImageView<const std::uint16_t> mosaic, const io::RawMetadata& meta,
+               const DngOptions& options) {
+    const auto bytes = encode_dng(mosaic, meta, options, path.string());
+    io::write_atomically(path, [&](std::ostream& out) {
+        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    });
+}
+
+void write_dng(const std::filesystem::path& path, const io::RawFrame& frame, const DngOptions& options) {
+    io::RawMetadata meta = frame.meta;
+    // Normalised frames ([0, 1] with unit levels) become 16-bit DN; DN frames are kept as they are.
+    const float scale = meta.levels.white <= 1.F ? 65535.F / meta.levels.white : 1.F;
+    for (float& b : meta.levels.black) b *= scale;
+    meta.levels.white *= scale;
+    const ImageView<const float> src = frame.mosaic.view();
+    Image<std::uint16_t> dn(src.height(), src.width());
+    for (std::ptrdiff_t r = 0; r < src.height(); ++r)
+        for (std::ptrdiff_t c = 0; c < src.width(); ++c)
+            dn(r, c) = static_cast<std::uint16_t>(std::clamp(std::lround(src(r, c) * scale), 0L, 65535L));
+    write_dng(path, dn.view(), meta, options);
+}
+
+}  // namespace n2n::dng

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// The Neighbor2Neighbor objective and the recipe's schedules, as functions of the epoch.
+#pragma once
+
+#include "n2n_raw/model/denoiser.hpp"
+
+#include <torch/types.h>
+
+namespace n2n::train {
+
+/// The terms of one loss evaluation (0-d tensors; `total` carries the gradient).
+struct LossTerms {
+    torch::Tensor total;           ///< reconstruction + lambda · regularizer
+    torch::Tensor reconstruction;  ///< mean((f(g1(y)) − g2(y))²)
+    torch::Tensor regularizer;     ///< mean((f(g1(y)) − g2(y) − (g1(f(y)) − g2(f(y))))²)
+};
+
+/// L = mean(diff²) + lambda · mean((diff − exp)²) with diff = f(g1(y)) − g2(y) and
+/// exp = g1(f(y)) − g2(f(y)). f(y) is computed under NoGradGuard (the paper's stop-gradient),
+/// so gradients reach the network only through f(g1(y)). `choices` from draw_pair_choices.
+LossTerms neighbor2neighbor_loss(model::Denoiser& net, const torch::Tensor& noisy, const torch::Tensor& choices,
+                                 double lambda);
+
+/// The regulariser weight Λ = (epoch / n_epochs) · gamma, epoch counted from 1 (the linear ramp;
+/// gamma = 1 for real raw, 2 for synthetic sRGB in the paper).
+double regularizer_weight(int epoch, int n_epochs, double gamma);
+
+/// Learning rate of a 1-based epoch: base_lr · factor^floor((epoch − 1) / step_epochs), i.e. the
+/// paper's MultiStep schedule (halved after epochs 20, 40, 60, 80 with step 20, factor 0.5).
+double learning_rate(int epoch, double base_lr, int step_epochs = 20, double factor = 0.5);
+
+}  // namespace n2n::train

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+#include "n2n_raw/error.hpp"
+#include "n2n_raw/io/mosaic_files.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fmt/format.h>
+#include <fstream>
+
+namespace n2n::io {
+
+bayer::Levels MosaicSpec::levels() const {
+    if (bits < 1 || bits > 16) throw ConfigError("", "bits", fmt::format("bit depth {} is not in 1..16", bits));
+    bayer::Levels out;
+    out.black = {black, black, black, black};
+    out.white = white ? *white : static_cast<float>((1U << bits) - 1U);
+    out.validate();
+    return out;
+}
+
+RawFrame read_headerless(const std::filesystem::path& path, const HeaderlessSpec& spec) {
+    const std::string file = path.string();
+    if (spec.width <= 0 || spec.height <= 0)
+        throw ConfigError(file, "size",
+                          fmt::format("width {} and height {} must be positive", spec.width, spec.height));
+    RawFrame frame;
+    frame.meta.source = file;
+    frame.meta.phase = spec.mosaic.phase;
+    frame.meta.levels = spec.mosaic.levels();
+    frame.meta.bits_per_sample = spec.mosaic.bits;
+
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) throw IoError(file, "open", ec.message());
+    const auto expected = static_cast<std::uintmax_t>(spec.width) * static_cast<std::uintmax_t>(spec.height) * 2U;
+    if (size != expected)
+        throw FormatError(file, "size",
+                          fmt::format("{} bytes, but {}x{} uint16 samples need exactly {} bytes", size, spec.width,
+                                      spec.height, expected));
+
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IoError(file, "open", std::strerror(errno));
+    std::vector<unsigned char> bytes(static_cast<std::size_t>(expected));
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (in.gcount() != static_cast<std::streamsize>(bytes.size()))
+        throw IoError(file, "read", fmt::format("short read: {} of {} bytes", in.gcount(), bytes.size()));
+
+    frame.mosaic = Image<float>(spec.height, spec.width);
+    // Explicit byte order: the result is the same on any host.
+    const int hi = spec.endian == Endian::Little ? 1 : 0;
+    const int lo = 1 - hi;
+    float* dst = frame.mosaic.data();
+    for (std::size_t k = 0; k < frame.mosaic.pixels().size(); ++k)
+        dst[k] = static_cast<float>((bytes[2 * k + hi] << 8) | bytes[2 * k + lo]);
+    return frame;
+}
+
+}  // namespace n2n::io

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+#include "n2n_raw/io/read_any.hpp"
+
+#include "mat_detail.hpp"
+#include "n2n_raw/error.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <fmt/format.h>
+#include <fstream>
+
+namespace n2n::io {
+namespace {
+bool has_raw_extension(const std::filesystem::path& path) {
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext == ".raw";
+}
+}  // namespace
+
+FileKind detect_file_kind(const std::filesystem::path& path, const ReadOptions& options) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IoError(path.string(), "open", std::strerror(errno));
+    char head[8] = {};
+    in.read(head, 8);
+    if (in.gcount() == 8 && std::memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0) return FileKind::Png;
+    if (in.gcount() >= 6 && std::memcmp(head, "MATLAB", 6) == 0) {
+        switch (detail::mat_version(path)) {
+        case detail::MatVersion::V5:
+            return FileKind::MatV5;
+        case detail::MatVersion::V73:
+            return FileKind::MatV73;
+        default:
+            throw FormatError(path.string(), "header", "MATLAB header of an unsupported MAT version");
+        }
+    }
+    // Headerless dumps have no magic: the user's geometry decides, whatever the extension
+    // (.raw is also Panasonic's RAW extension, so without a spec LibRaw gets its chance).
+    if (options.headerless) return FileKind::Headerless;
+    return FileKind::CameraRaw;
+}
+
+RawFrame read_any(const std::filesystem::path& path, const ReadOptions& options) {
+    const std::string file = path.string();
+    switch (detect_file_kind(path, options)) {
+    case FileKind::Headerless:
+        return read_headerless(path, *options.headerless);
+    case FileKind::Png:
+        if (!options.png)
+            throw ConfigError(file, "phase",
+                              "a PNG mosaic does not state its CFA phase, bit depth or levels: give them");
+        return read_png_mosaic(path, *options.png);
+    case FileKind::MatV5:
+    case FileKind::MatV73:
+        return read_sidd_frame(path, options.sidd);
+    case FileKind::CameraRaw:
+        break;
+    }
+    try {
+        return read_camera_raw(path, options.camera);
+    } catch (const FormatError& e) {
+        if (!has_raw_extension(path) || e.field() == "CFA") throw;
+        throw ConfigError(file, "width",
+                          fmt::format("LibRaw cannot read it ({}); a headerless .raw dump needs its width, height, "
+                                      "phase and bit depth",
+                                      e.detail()));
+    }
+}
+
+}  // namespace n2n::io

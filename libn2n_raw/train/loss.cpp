@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#include "n2n_raw/train/loss.hpp"
+
+#include "n2n_raw/error.hpp"
+#include "n2n_raw/train/sampler.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+namespace n2n::train {
+
+LossTerms neighbor2neighbor_loss(model::Denoiser& net, const torch::Tensor& noisy, const torch::Tensor& choices,
+                                 double lambda) {
+    torch::Tensor expected;
+    {
+        // Stop-gradient: f(y) only supplies a target for the regulariser.
+        torch::NoGradGuard no_grad;
+        const auto full = net.forward(noisy);
+        const auto sub = subsample(full, choices);
+        expected = sub.g1 - sub.g2;
+    }
+    const auto sub = subsample(noisy, choices);
+    const auto diff = net.forward(sub.g1) - sub.g2;
+    LossTerms t;
+    t.reconstruction = diff.square().mean();
+    t.regularizer = (diff - expected).square().mean();
+    t.total = t.reconstruction + lambda * t.regularizer;
+    return t;
+}
+
+double regularizer_weight(int epoch, int n_epochs, double gamma) {
+    if (n_epochs <= 0) throw ConfigError("", "epochs", fmt::format("must be positive, got {}", n_epochs));
+    return static_cast<double>(epoch) / static_cast<double>(n_epochs) * gamma;
+}
+
+double learning_rate(int epoch, double base_lr, int step_epochs, double factor) {
+    if (step_epochs <= 0) return base_lr;
+    const int steps = std::max(0, (epoch - 1) / step_epochs);
+    return base_lr * std::pow(factor, steps);
+}
+
+}  // namespace n2n::train

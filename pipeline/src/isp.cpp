@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+#include "n2n_raw/pipeline/isp.hpp"
+
+#include "n2n_raw/dng/tiff_rgb.hpp"
+#include "n2n_raw/error.hpp"
+#include "n2n_raw/pipeline/color.hpp"
+#include "n2n_raw/pipeline/image_files.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <fmt/format.h>
+#include <string>
+
+namespace n2n::pipeline {
+
+WhiteBalance WhiteBalance::parse(std::string_view text) {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (lower == "as-shot" || lower == "asshot" || lower == "camera") return {};
+    if (lower == "gray-world" || lower == "grey-world") return {Mode::GrayWorld, {1.F, 1.F, 1.F}};
+    WhiteBalance wb{Mode::Gains, {}};
+    std::size_t start = 0;
+    for (int k = 0; k < 3; ++k) {
+        const std::size_t end = k < 2 ? lower.find(',', start) : lower.size();
+        if (end == std::string::npos) throw ConfigError("", "wb", fmt::format("'{}': expected as-shot, gray-world or R,G,B", text));
+        const std::string item = lower.substr(start, end - start);
+        char* stop = nullptr;
+        const double v = std::strtod(item.c_str(), &stop);
+        if (item.empty() || *stop != '\0' || !std::isfinite(v) || v <= 0)
+            throw ConfigError("", "wb", fmt::format("'{}': gain '{}' is not a positive number", text, item));
+        wb.gains[static_cast<std::size_t>(k)] = static_cast<float>(v);
+        start = end + 1;
+    }
+    return wb;
+}
+
+IspParams params_from_metadata(const io::RawMetadata& meta) {
+    IspParams p;
+    p.phase = meta.phase;
+    p.levels = meta.levels;
+    p.orientation = meta.orientation;
+    p.as_shot_neutral = meta.as_shot_neutral;
+    // ColorMatrix2 alone is still a calibration; make it the first one.
+    std::optional<Calibration> first, second;
+    if (meta.color_matrix1) first = Calibration{*meta.color_matrix1, meta.calibration_illuminant1};
+    if (meta.color_matrix2) second = Calibration{*meta.color_matrix2, meta.calibration_illuminant2};
+    if (!first && second) std::swap(first, second);
+    if (first) {
+        const Chromaticity white = meta.as_shot_neutral ? neutral_to_xy(*meta.as_shot_neutral, *first, second) : kD65;
+        p.camera_to_srgb = camera_to_srgb(interpolate_color_matrix(white, *first, second));
+    }
+    return p;
+}
+
+std::array<float, 3> resolve_gains(const IspParams& params, ImageView<const float> normalized_mosaic) {
+    switch (params.white_balance.mode) {
+        case WhiteBalance::Mode::Gains: return params.white_balance.gains;
+        case WhiteBalance::Mode::AsShot:
+            if (params.as_shot_neutral) return gains_from_neutral(*params.as_shot_neutral);
+            [[fallthrough]];  // no neutral in the file: the frame's own grey
+        case WhiteBalance::Mode::GrayWorld: return gray_world_gains(normalized_mosaic, params.phase);
+    }
+    return {1.F, 1.F, 1.F};
+}
+
+namespace {
+// The exposure gain folded into the colour matrix: one pass over the image instead of two.
+Matrix3 exposed(Matrix3 m, double ev) {
+    const double gain = std::exp2(ev);
+    for (double& v : m) v *= gain;
+    return m;
+}
+}  // namespace
+
+RgbImage render(ImageView<const float> mosaic, const IspParams& p) {
+    Image<float> x = bayer::normalize(mosaic, p.levels, bayer::Clip::ZeroOne);  // black/white level -> [0, 1]
+    white_balance(x.view(), p.phase, resolve_gains(p, x.view()), true);        // WB on the mosaic, clipped
+    const bayer::Mosaic upright = bayer::orient(x.view(), p.phase, exif_orientation(p.orientation));  // see header
+    RgbImage rgb = demosaic(upright.pixels.view(), upright.phase, p.demosaic);  // camera RGB, linear
+    apply_matrix(rgb, exposed(p.camera_to_srgb, p.exposure_ev));                // -> linear sRGB
+    clip(rgb, 0.F, 1.F);                                                         // out-of-gamut and overshoot
+    apply_transfer(rgb, p.transfer, p.tone);                                    // sRGB curve (+ tone curve)
+    return rgb;
+}
+
+RgbImage render_linear(ImageView<const float> mosaic, const IspParams& params) {
+    IspParams linear = params;
+    linear.orientation = 1;
+    linear.transfer = Transfer::Linear;
+    linear.tone = ToneCurve::None;
+    return render(mosaic, linear);
+}
+
+void save_rgb(const std::filesystem::path& path, const RgbImage& rgb, int bits) {
+    if (rgb.channels() != 3) throw ConfigError(path.string(), "channels", "an RGB image has 3 channels");
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (ext == ".png" && bits == 8) {
+        write_png_rgb8(path, {rgb.height(), rgb.width(), to_rgb8(rgb)});
+    } else if (ext == ".png" && bits == 16) {
+        write_png_rgb16(path, {rgb.height(), rgb.width(), to_rgb16(rgb)});
+    } else if ((ext == ".tif" || ext == ".tiff") && bits == 16) {
+        dng::write_tiff_rgb16(path, rgb.height(), rgb.width(), to_rgb16(rgb));
+    } else {
+        throw ConfigError(path.string(), "output",
+                          fmt::format("cannot write {}-bit '{}': use .png (8 or 16 bits) or .tif (16 bits)", bits, ext));
+    }
+}
+
+}  // namespace n2n::pipeline

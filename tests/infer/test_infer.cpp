@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+// Inference: phase/size handling with a stand-in network whose answer is known per CFA colour,
+// tiled == untiled with the real U-Net on a real raw crop, the receptive radius the tiler relies
+// on, and the TorchScript export (equal outputs, loads back, states its contract).
+#include "n2n_raw/bayer/geometry.hpp"
+#include "n2n_raw/error.hpp"
+#include "n2n_raw/infer/denoise.hpp"
+#include "n2n_raw/infer/model.hpp"
+#include "n2n_raw/io/mosaic_files.hpp"
+#include "n2n_raw/model/checkpoint.hpp"
+#include "support/test_data.hpp"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <array>
+
+using namespace n2n;
+using bayer::BayerPhase;
+
+namespace {
+
+// Stand-in network: multiplies packed channel k by scale[k], so every mosaic pixel's expected
+// output follows from its CFA colour alone.
+class ChannelScale : public model::Denoiser {
+public:
+    explicit ChannelScale(std::array<float, 4> s) : scale_(torch::tensor({s[0], s[1], s[2], s[3]})) {}
+    torch::Tensor forward(const torch::Tensor& x) override {
+        CHECK(x.size(2) % 32 == 0);
+        CHECK(x.size(3) % 32 == 0);
+        return x * scale_.to(x.device()).view({1, 4, 1, 1});
+    }
+    int required_multiple() const override { return 32; }
+
+private:
+    torch::Tensor scale_;
+};
+
+// The U-Net with kaiming weights at full scale (no × 0.1): far context then really reaches the
+// output, so a tiler that cut it off would be caught.
+std::shared_ptr<model::Denoiser> strong_unet(std::uint64_t seed) {
+    torch::manual_seed(seed);
+    auto net = model::make_denoiser(model::NetConfig{});
+    torch::NoGradGuard no_grad;
+    for (auto& p : net->named_parameters()) {
+        if (p.key().ends_with("weight")) torch::nn::init::kaiming_normal_(p.value(), 0.2, torch::kFanIn, torch::kLeakyReLU);
+        else p.value().uniform_(-0.05, 0.05);
+    }
+    return net;
+}
+
+Image<float> colorchecker_crop(const std::filesystem::path& file, bayer::Rect rect, BayerPhase& phase) {
+    io::HeaderlessSpec spec;
+    spec.width = 1920;
+    spec.height = 1080;
+    spec.mosaic.phase = BayerPhase::BGGR;
+    spec.mosaic.bits = 12;
+    const auto frame = io::read_headerless(file, spec);
+    const auto normalized = frame.normalized();
+    const auto crop = bayer::crop(normalized.view(), frame.meta.phase, rect);
+    phase = crop.phase;
+    Image<float> out(rect.height, rect.width);
+    for (std::ptrdiff_t r = 0; r < rect.height; ++r)
+        for (std::ptrdiff_t c = 0; c < rect.width; ++c) out(r, c) = crop.pixels(r, c);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("denoise_mosaic keeps size, phase and range for every phase and odd sizes") {
+    const std::array<float, 4> scale{0.5F, 0.25F, 0.75F, 2.0F};
+    auto model = infer::Model::from_module(std::make_shared<ChannelScale>(scale), {}, torch::kCPU);
+    for (const auto phase : bayer::kAllPhases)
+        for (const auto& [h, w] : {std::pair{6, 8}, std::pair{7, 9}, std::pair{70, 33}}) {
+            Image<float> mosaic(h, w);
+            for (int r = 0; r < h; ++r)
+                for (int c = 0; c < w; ++c) mosaic(r, c) = static_cast<float>((r * 31 + c * 17) % 97) / 97.F;
+            for (const bool clip : {true, false}) {
+                infer::TileOptions options;
+                options.clip = clip;
+                options.tile = 32;  // tiny tiles: the tiled path runs even here
+                const auto out = infer::denoise_mosaic(model, mosaic.view(), phase, options);
+                REQUIRE(out.height() == h);
+                REQUIRE(out.width() == w);
+                bool all_ok = true;
+                for (int r = 0; r < h; ++r)
+                    for (int c = 0; c < w; ++c) {
+                        float expected = mosaic(r, c) * scale[static_cast<int>(phase.channel_at(r, c))];
+                        if (clip) expected = std::min(expected, 1.F);
+                        all_ok = all_ok && std::abs(out(r, c) - expected) < 1e-6F;
+                    }
+                CHECK_MESSAGE(all_ok, fmt::format("phase {} size {}x{} clip {}", phase.name(), h, w, clip));
+            }
+        }
+    CHECK_THROWS_AS(infer::denoise_packed(model, torch::zeros({3, 8, 8})), ConfigError);
+}
+
+TEST_CASE("the untiled path equals model::forward_padded") {
+    auto net = strong_unet(3);
+    auto model = infer::Model::from_module(net, {}, torch::kCPU);
+    const auto x = torch::rand({2, 4, 40, 70});
+    infer::TileOptions untiled;
+    untiled.tile = 0;
+    untiled.clip = false;
+    const auto ours = infer::denoise_packed(model, x, untiled);
+    torch::NoGradGuard no_grad;
+    const auto reference = model::forward_padded(*net, x);
+    CHECK(ours.sizes() == reference.sizes());
+    CHECK((ours - reference).abs().max().item<float>() < 1e-5F);
+}
+
+TEST_CASE("the U-Net's receptive radius is what the tiler assumes") {
+    auto net = strong_unet(5);
+    auto model = infer::Model::from_module(net, {}, torch::kCPU);
+    const std::int64_t n = 448, centre = 224;
+    auto x = torch::rand({1, 4, n, n});
+    const auto base = model.forward(x);
+    x.index_put_({0, torch::indexing::Slice(), centre, centre}, x.index({0, torch::indexing::Slice(), centre, centre}) + 1.0);
+    const auto changed = (model.forward(x) - base).abs().amax(1).squeeze(0) > 0;
+    const auto where = changed.nonzero();
+    REQUIRE(where.size(0) > 0);
+    const auto reach = (where - centre).abs().max().item<std::int64_t>();
+    MESSAGE(fmt::format("measured reach {} packed pixels, model says {}", reach, model.receptive_radius()));
+    CHECK(reach <= model.receptive_radius());
+    CHECK(reach > 96);  // deep context matters: a small halo would not be exact
+}
+
+TEST_CASE("tiled inference equals untiled inference on a real raw crop" * doctest::test_suite("samples")) {
+    const auto file = test::shared_file("raw/infinite-isp-colorchecker/ColorCheckerRAW_1920x1080_12bit_BGGR.raw");
+    if (!file) return;
+    BayerPhase phase;
+    // Odd origin (phase changes) and a size that is no multiple of 64 (packed padding needed).
+    const auto mosaic = colorchecker_crop(*file, {11, 203, 840, 1100}, phase);
+    CHECK(phase == BayerPhase(BayerPhase::BGGR).cropped(11, 203));
+    auto model = infer::Model::from_module(strong_unet(11), {}, torch::kCPU);
+    infer::TileOptions untiled;
+    untiled.tile = 0;
+    untiled.clip = false;
+    const auto reference = infer::denoise_mosaic(model, mosaic.view(), phase, untiled);
+    const auto max_diff = [&](const Image<float>& a) {
+        float d = 0;
+        for (std::size_t k = 0; k < a.pixels().size(); ++k) d = std::max(d, std::abs(a.pixels()[k] - reference.pixels()[k]));
+        return d;
+    };
+    float scale = 0;
+    for (const float v : reference.pixels()) scale = std::max(scale, std::abs(v));
+    infer::TileOptions tiled = untiled;
+    tiled.tile = 192;  // 3 × 3 tiles of the padded 416 × 576 packed image: every kind of edge
+    const auto exact = infer::denoise_mosaic(model, mosaic.view(), phase, tiled);
+    tiled.halo = 0;
+    const auto no_halo = infer::denoise_mosaic(model, mosaic.view(), phase, tiled);
+    MESSAGE(fmt::format("max |output| {:.3g}; tiled with default halo: max diff {:.3g}; no halo: {:.3g}", scale,
+                        max_diff(exact), max_diff(no_halo)));
+    CHECK(max_diff(exact) < 1e-5F);
+    CHECK(max_diff(no_halo) > 1e-3F);  // the comparison has teeth
+
+    // The staged tiler (TorchScript U-Net): stages A and C per tile with a 32-pixel halo, the
+    // deep part once; it must match the eager untiled run too.
+    auto script = infer::Model::from_module(strong_unet(11), {}, torch::kCPU, infer::Backend::Script);
+    REQUIRE(script.has_stages());
+    infer::TileOptions staged = untiled;
+    staged.tile = 192;
+    const auto staged_exact = infer::denoise_mosaic(script, mosaic.view(), phase, staged);
+    staged.halo = 8;  // enough for stage A, less than stage C's radius of 16: must show
+    const auto staged_short_halo = infer::denoise_mosaic(script, mosaic.view(), phase, staged);
+    MESSAGE(fmt::format("staged tiler: default halo max diff {:.3g}; halo 8: {:.3g}", max_diff(staged_exact),
+                        max_diff(staged_short_halo)));
+    CHECK(max_diff(staged_exact) < 1e-5F);
+    CHECK(max_diff(staged_short_halo) > 1e-4F);
+}
+
+TEST_CASE("TorchScript export: same output, loads back, states its contract") {
+    test::TempDir dir;
+    torch::manual_seed(1);
+    auto net = model::make_denoiser(model::NetConfig{});
+    const model::NetConfig config;
+    const auto x = torch::rand({2, 4, 64, 96});
+    torch::Tensor eager;
+    {
+        torch::NoGradGuard no_grad;
+        net->eval();
+        eager = net->forward(x);
+    }
+    infer::export_torchscript(*net, config, dir / "model.pt");
+    auto loaded = torch::jit::load((dir / "model.pt").string());
+    {
+        torch::NoGradGuard no_grad;
+        const auto scripted = loaded.forward({x}).toTensor();
+        CHECK((scripted - eager).abs().max().item<float>() < 1e-5F);
+    }
+    CHECK(loaded.attr("input_contract").toStringRef() == infer::kInputContract);
+    CHECK(loaded.run_method("contract").toStringRef() == infer::kInputContract);
+
+    // Every route to a runnable model gives the same numbers.
+    model::save_checkpoint(dir / "ckpt.pt", *net, config, nullptr, 3);
+    for (const auto& [path, backend] : {std::pair{dir / "ckpt.pt", infer::Backend::Eager},
+                                        std::pair{dir / "ckpt.pt", infer::Backend::Script},
+                                        std::pair{dir / "model.pt", infer::Backend::Eager},
+                                        std::pair{dir / "model.pt", infer::Backend::Script}}) {
+        auto model = infer::Model::load(path, torch::kCPU, backend);
+        for (const bool channels_last : {false, true}) {
+            model.set_channels_last(channels_last);
+            const auto y = model.forward(x);
+            CHECK_MESSAGE((y - eager).abs().max().item<float>() < 1e-5F,
+                          fmt::format("{} via {} channels_last {}", path.filename().string(), model.description(),
+                                      channels_last));
+        }
+    }
+    CHECK_THROWS_AS(infer::Model::load(dir / "missing.pt", torch::kCPU), IoError);
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+// The U-Net against the paper's hand-counted layout, its init, padding helper and checkpoints.
+#include "n2n_raw/error.hpp"
+#include "n2n_raw/model/checkpoint.hpp"
+#include "n2n_raw/model/denoiser.hpp"
+#include "support/test_data.hpp"
+
+#include <doctest/doctest.h>
+#include <fstream>
+#include <torch/torch.h>
+
+using n2n::model::NetConfig;
+
+namespace {
+
+// Identity network: shows what forward_padded does to the pixels themselves.
+class Identity : public n2n::model::Denoiser {
+public:
+    torch::Tensor forward(const torch::Tensor& x) override {
+        REQUIRE(x.size(2) % 32 == 0);
+        REQUIRE(x.size(3) % 32 == 0);
+        return x.clone();
+    }
+    int required_multiple() const override { return 32; }
+};
+
+}  // namespace
+
+TEST_CASE("U-Net parameter count matches the hand count of the reference layout") {
+    // 4 -> 4: encoder 1,776 + 6 x 20,784; up5 9,264; dec5 2 x 83,040; 3 x (36,960 + 124,512 + 83,040);
+    // up1 36,960; dec1 86,496 + 83,040 + 2 x 9,312 + 388.
+    CHECK(n2n::model::make_denoiser({})->parameter_count() == 1'260'868);
+    // 3 -> 3 (sRGB): 432 fewer in the first conv, 864 fewer in dec1's first conv, 97 fewer at the end.
+    CHECK(n2n::model::make_denoiser({"unet", 3, 3, 48})->parameter_count() == 1'260'868 - 432 - 864 - 97);
+}
+
+TEST_CASE("U-Net keeps the spatial size and initialises as the paper's code") {
+    torch::manual_seed(3);
+    auto net = n2n::model::make_denoiser({});
+    const auto y = net->forward(torch::rand({2, 4, 64, 96}));
+    CHECK((y.sizes() == torch::IntArrayRef({2, 4, 64, 96})));
+    for (const auto& p : net->named_parameters()) {
+        if (p.key().ends_with("bias")) CHECK(p.value().abs().max().item<float>() == 0.F);
+    }
+    // First conv: fan_in 4 * 3 * 3 = 36, kaiming std sqrt(2 / 36), scaled by 0.1.
+    const auto w = net->named_parameters()["enc0.0.weight"];
+    const double expected = 0.1 * std::sqrt(2.0 / 36.0);
+    CHECK(w.std().item<double>() == doctest::Approx(expected).epsilon(0.08));
+    // The biggest layer (dec4's 144 -> 96 conv) too: fan_in 144 * 9.
+    const auto w4 = net->named_parameters()["dec4.0.weight"];
+    CHECK(w4.std().item<double>() == doctest::Approx(0.1 * std::sqrt(2.0 / (144.0 * 9.0))).epsilon(0.03));
+}
+
+TEST_CASE("forward_padded pads to a multiple of 32 and crops back exactly") {
+    Identity id;
+    const auto x = torch::rand({1, 4, 50, 70});
+    CHECK(torch::equal(n2n::model::forward_padded(id, x), x));
+    const auto chw = torch::rand({4, 7, 5});  // too small to reflect: edge replication
+    CHECK(torch::equal(n2n::model::forward_padded(id, chw), chw));
+    auto net = n2n::model::make_denoiser({});
+    torch::NoGradGuard no_grad;
+    CHECK((n2n::model::forward_padded(*net, torch::rand({1, 4, 33, 40})).sizes() == torch::IntArrayRef({1, 4, 33, 40})));
+}
+
+TEST_CASE("factory and config errors") {
+    CHECK_THROWS_AS(n2n::model::make_denoiser({"resnet", 4, 4, 48}), n2n::ConfigError);
+    CHECK_THROWS_AS(n2n::model::make_denoiser({"unet", 0, 4, 48}), n2n::ConfigError);
+    const NetConfig c{"unet", 4, 3, 16};
+    CHECK(NetConfig::from_json(c.to_json()) == c);
+    CHECK_THROWS_AS(NetConfig::from_json("{\"arch\": 3}"), n2n::FormatError);
+}
+
+TEST_CASE("checkpoint round trip: network, optimizer, epoch, train state") {
+    n2n::test::TempDir dir;
+    torch::manual_seed(1);
+    const NetConfig config{"unet", 4, 4, 8};
+    auto net = n2n::model::make_denoiser(config);
+    torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
+    const auto x = torch::rand({1, 4, 32, 32});
+    net->forward(x).square().mean().backward();
+    opt.step();
+    const auto path = dir / "ck.pt";
+    n2n::model::save_checkpoint(path, *net, config, &opt, 7, R"({"seed":5})");
+    // Atomic write: only the final file remains.
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()) == 1);
+
+    auto loaded = n2n::model::load_checkpoint(path);
+    CHECK(loaded.config == config);
+    CHECK(loaded.epoch == 7);
+    CHECK(loaded.train_state == R"({"seed":5})");
+    {
+        torch::NoGradGuard no_grad;
+        CHECK(torch::equal(loaded.net->forward(x), net->forward(x)));
+    }
+    // A restored Adam (moments and step count) takes exactly the step the original takes.
+    torch::optim::Adam opt2(loaded.net->parameters(), torch::optim::AdamOptions(1e-3));
+    n2n::model::load_optimizer_state(path, opt2);
+    for (auto* pair : {&opt, &opt2}) pair->zero_grad();
+    net->forward(x).square().mean().backward();
+    loaded.net->forward(x).square().mean().backward();
+    opt.step();
+    opt2.step();
+    torch::NoGradGuard no_grad;
+    CHECK(torch::equal(loaded.net->forward(x), net->forward(x)));
+
+    n2n::model::save_checkpoint(dir / "weights.pt", *net, config, nullptr, 7);
+    CHECK_THROWS_AS(n2n::model::load_optimizer_state(dir / "weights.pt", opt2), n2n::FormatError);
+    CHECK_THROWS_AS(n2n::model::load_checkpoint(dir / "missing.pt"), n2n::IoError);
+    {
+        std::ofstream junk(dir / "junk.pt");
+        junk << "not a checkpoint";
+    }
+    CHECK_THROWS_AS(n2n::model::load_checkpoint(dir / "junk.pt"), n2n::FormatError);
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+// `n2n train`: self-supervised Neighbor2Neighbor training on noisy raw captures only.
+//
+// Outputs (in --out, each written atomically):
+//   checkpoint_last.pt          after every epoch: network, optimizer, epoch, seeds (--resume)
+//   checkpoint_epoch_NNNN.pt    every --keep-every epochs
+//   train_log.jsonl             one JSON line per epoch: loss terms, lr, lambda, images/s
+#include "cli_common.hpp"
+#include "commands.hpp"
+
+#include "n2n_raw/error.hpp"
+#include "n2n_raw/train/trainer.hpp"
+
+#include <fmt/format.h>
+#include <memory>
+
+namespace n2n::cli {
+namespace {
+
+struct TrainCliOptions {
+    std::string data;
+    std::string list;
+    std::string kind = "raw-folder";
+    std::string out;
+    int epochs = 100;
+    int batch = 4;
+    double lr = 1e-4;
+    int lr_step = 20;
+    double gamma = 1.0;
+    int patch = 256;
+    int patches_per_frame = 1;
+    int workers = 2;
+    bool resume = false;
+    std::uint64_t seed = 0;
+    std::string augment = "none";
+    std::string sampler = "random";
+    double max_minutes = 0;
+    int keep_every = 0;
+    std::string on_bad_file = "skip";
+    double cache_gb = 2.0;
+    // Headerless dumps and PNG mosaics: what the file does not say.
+    std::ptrdiff_t width = 0;
+    std::ptrdiff_t height = 0;
+    std::string phase;
+    int bits = 16;
+    float black = 0.F;
+    float white = -1.F;
+    ComputeOptions compute;
+};
+
+io::ReadOptions read_options(const TrainCliOptions& o) {
+    io::ReadOptions r;
+    io::MosaicSpec spec;
+    if (!o.phase.empty()) {
+        const auto phase = bayer::BayerPhase::parse(o.phase);
+        if (!phase) throw ConfigError("", "--phase", fmt::format("\"{}\" is not RGGB, GRBG, GBRG or BGGR", o.phase));
+        spec.phase = *phase;
+        r.png = spec;
+    }
+    spec.bits = o.bits;
+    spec.black = o.black;
+    if (o.white >= 0) spec.white = o.white;
+    if (r.png) r.png = spec;
+    if (o.width > 0 || o.height > 0) r.headerless = io::HeaderlessSpec{o.width, o.height, io::Endian::Little, spec};
+    return r;
+}
+
+void run_train(const TrainCliOptions& o) {
+    if (o.data.empty() == o.list.empty())
+        throw ConfigError("", "--data/--list", "give exactly one of --data FOLDER or --list FILE");
+    train::DatasetOptions dataset_options;
+    dataset_options.read = read_options(o);
+    dataset_options.bad_files = o.on_bad_file == "stop" ? train::BadFilePolicy::Stop : train::BadFilePolicy::Skip;
+    dataset_options.cache_bytes = static_cast<std::size_t>(o.cache_gb * 1024.0 * 1024.0 * 1024.0);
+    const auto kind = !o.list.empty()          ? train::DatasetKind::ListFile
+                      : o.kind == "sidd-medium" ? train::DatasetKind::SiddMedium
+                                                : train::DatasetKind::RawFolder;
+    auto data = train::FrameDataset::scan(kind, o.list.empty() ? o.data : o.list, dataset_options);
+
+    train::TrainOptions t;
+    t.epochs = o.epochs;
+    t.lr = o.lr;
+    t.lr_step = o.lr_step;
+    t.gamma = o.gamma;
+    t.loader.batch = o.batch;
+    t.loader.patch = o.patch;
+    t.loader.patches_per_frame = o.patches_per_frame;
+    t.loader.workers = o.workers;
+    t.loader.seed = o.seed;
+    t.loader.augment = o.augment == "flips" ? train::Augment::Flips
+                       : o.augment == "flips+transpose" ? train::Augment::FlipsTranspose
+                                                        : train::Augment::None;
+    t.sampler = o.sampler == "fixed" ? train::SamplerKind::FixLocation : train::SamplerKind::Random;
+    t.device = o.compute.device;
+    t.out_dir = o.out;
+    t.resume = o.resume;
+    t.max_minutes = o.max_minutes;
+    t.keep_every = o.keep_every;
+    apply_threads(o.compute);
+    fmt::print(stderr, "n2n train: {} frames, {} batches of {} per epoch, device {}, {} CPU threads\n", data.size(),
+               train::batches_per_epoch(data, t.loader), o.batch, o.compute.device, torch::get_num_threads());
+    const auto result = train::train(data, t);
+    fmt::print("trained to epoch {}{}; checkpoint: {}\n", result.last_epoch,
+               result.stopped_early ? " (stopped by --max-minutes)" : "",
+               (std::filesystem::path(o.out) / "checkpoint_last.pt").string());
+    if (data.bad_files() > 0) fmt::print("{} unreadable or too small files were skipped\n", data.bad_files());
+}
+
+}  // namespace
+
+void register_train(CLI::App& app) {
+    auto o = std::make_shared<TrainCliOptions>();
+    auto* cmd = app.add_subcommand("train", "Train a raw denoiser from noisy captures only (Neighbor2Neighbor)");
+    cmd->footer(R"(
+How it works: each noisy frame is normalised by its black/white levels, cut into random square
+patches at even mosaic offsets (so the Bayer phase is kept), packed into 4 planes R, Gr, Gb, B
+(mixed CFA phases are unified this way), and a U-Net learns to predict one sub-sampled copy of the
+noise from a neighbouring one. No clean images are needed.
+
+Examples:
+  n2n train --data ~/captures --out runs/phone1                 your own RAW files (DNG, CR2, NEF, ...)
+  n2n train --data SIDD_Medium_Raw/Data --kind sidd-medium --out runs/sidd
+  n2n train --data dumps --width 4000 --height 3000 --phase GRBG --bits 10 --black 64 --out runs/dumps
+  n2n train --out runs/phone1 --data ~/captures --resume        continue after an interruption
+
+Patch sizes are in packed pixels: --patch 256 takes 512 x 512 mosaic crops; it must be a multiple
+of 64 and every frame must be at least 2 x patch on each side (smaller frames are skipped).
+Files that cannot be read are skipped with a warning (or stop the run with --on-bad-file stop).)");
+    cmd->add_option("--data", o->data, "Folder of noisy raw frames (searched recursively)");
+    cmd->add_option("--list", o->list, "Text file listing frames, one path per line (# comments)");
+    cmd->add_option("--kind", o->kind, "Layout of --data: raw-folder (any camera RAW) or sidd-medium")
+        ->check(CLI::IsMember({"raw-folder", "sidd-medium"}))
+        ->capture_default_str();
+    cmd->add_option("--out", o->out, "Output folder for checkpoints and the log")->required();
+    cmd->add_option("--epochs", o->epochs, "Training epochs")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--batch", o->batch, "Patches per batch")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--lr", o->lr, "Adam learning rate (paper: 1e-4 for raw)")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--lr-step", o->lr_step, "Halve the learning rate every N epochs (0 = never)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--gamma", o->gamma, "Regulariser weight at the last epoch (paper: 1 for raw)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--patch", o->patch, "Patch side in packed pixels (multiple of 64)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--patches-per-frame", o->patches_per_frame, "Patches taken from each frame per epoch")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    add_compute_options(*cmd, o->compute);
+    cmd->add_option("--workers", o->workers, "Data loading threads (0 = load on the training thread)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_flag("--resume", o->resume, "Continue from <out>/checkpoint_last.pt exactly where it stopped");
+    cmd->add_option("--seed", o->seed, "Seed of every random choice (crops, flips, sub-sampling, init)")
+        ->capture_default_str();
+    cmd->add_option("--augment", o->augment,
+                    "Bayer-preserving augmentation: none, flips, flips+transpose (transpose swaps Gr/Gb filters)")
+        ->check(CLI::IsMember({"none", "flips", "flips+transpose"}))
+        ->capture_default_str();
+    cmd->add_option("--sampler", o->sampler, "Neighbour sub-sampler: random (paper) or fixed (ablation)")
+        ->check(CLI::IsMember({"random", "fixed"}))
+        ->capture_default_str();
+    cmd->add_option("--max-minutes", o->max_minutes, "Stop after this much wall time (0 = no limit)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--keep-every", o->keep_every, "Also keep checkpoint_epoch_NNNN.pt every N epochs (0 = no)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--on-bad-file", o->on_bad_file, "Unreadable file: skip (warn and count) or stop")
+        ->check(CLI::IsMember({"skip", "stop"}))
+        ->capture_default_str();
+    cmd->add_option("--cache-gb", o->cache_gb, "Memory for decoded frames, GiB")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    auto* raw_group = cmd->add_option_group("headerless / PNG mosaics", "What such files do not say about themselves");
+    raw_group->add_option("--width", o->width, "Width of headerless .raw dumps, pixels");
+    raw_group->add_option("--height", o->height, "Height of headerless .raw dumps, pixels");
+    raw_group->add_option("--phase", o->phase, "CFA phase of pixel (0,0): RGGB, GRBG, GBRG or BGGR");
+    raw_group->add_option("--bits", o->bits, "Meaningful bits per sample")->check(CLI::Range(1, 16));
+    raw_group->add_option("--black", o->black, "Black level, DN");
+    raw_group->add_option("--white", o->white, "White level, DN (default 2^bits - 1)");
+    cmd->callback([o] { run_train(*o); });
+}
+
+}  // namespace n2n::cli

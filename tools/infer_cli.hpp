@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// Options shared by the sub-commands that run a trained model (denoise, validate, submit).
+#pragma once
+
+#include "cli_common.hpp"
+
+#include "n2n_raw/infer/denoise.hpp"
+#include "n2n_raw/infer/model.hpp"
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace n2n::cli {
+
+struct ModelOptions {
+    std::string path;                 ///< checkpoint or exported TorchScript file
+    std::string backend = "script";   ///< eager | script (frozen TorchScript graph)
+    std::int64_t tile = 512;          ///< core tile side, packed pixels (0: never tile)
+    std::int64_t halo = -1;           ///< context per side, packed pixels (-1: receptive radius, exact)
+    bool channels_last = false;
+    ComputeOptions compute;
+};
+
+/// Adds --model (required), --backend, --tile, --halo, --channels-last, --device, --threads.
+void add_model_options(CLI::App& cmd, ModelOptions& options);
+
+/// Applies the thread count and loads the model on the chosen device.
+infer::Model load_model(const ModelOptions& options);
+
+infer::TileOptions tile_options(const ModelOptions& options);
+
+}  // namespace n2n::cli
