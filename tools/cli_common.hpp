@@ -2,6 +2,8 @@
 // Small helpers shared by the sub-commands: device selection, thread count, atomic output.
 #pragma once
 
+#include "n2n_raw/io/read_any.hpp"
+
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <string>
@@ -16,6 +18,24 @@ struct ComputeOptions {
     std::string device = "cpu";  ///< "cpu", "cuda" or "cuda:N"
     int threads = 0;             ///< 0: one per hardware core
 };
+
+/// What headerless dumps and 16-bit PNG mosaics do not say about themselves.
+struct MosaicInputOptions {
+    std::ptrdiff_t width = 0;   ///< headerless: pixels per row
+    std::ptrdiff_t height = 0;  ///< headerless: rows
+    std::string phase;          ///< CFA phase of pixel (0, 0); empty: not a PNG mosaic
+    int bits = 16;              ///< meaningful bits per sample
+    float black = 0.F;          ///< DN
+    float white = -1.F;         ///< DN; < 0: 2^bits - 1
+    bool big_endian = false;    ///< headerless sample order
+};
+
+/// Adds --width, --height, --phase, --black, --white, --big-endian and `bits_flag` (the bits per
+/// sample: "--bits", or "--raw-bits" where --bits means the output) in an option group.
+void add_mosaic_input_options(CLI::App& cmd, MosaicInputOptions& options, const std::string& bits_flag = "--bits");
+
+/// The reader options these imply. Throws ConfigError (field "--phase") for an unknown phase.
+io::ReadOptions read_options(const MosaicInputOptions& options);
 
 /// Adds --device and --threads to a sub-command.
 void add_compute_options(CLI::App& cmd, ComputeOptions& options);

@@ -7,14 +7,20 @@
 //                        DN (normalised values mapped back through its black/white levels; SIDD
 //                        frames, which have no DN, are scaled to 0..65535)
 //   <stem>_denoised.npy  float32 (1, H, W): the denoised mosaic normalised to [0, 1]
+//   <stem>_denoised.mat  with --mat: MAT v7.3 single matrix `x` in [0, 1], as SIDD's frames
+//   <stem>_denoised.dng  with --dng: Bayer DNG in the input's DN and metadata
+//   <stem>_denoised_srgb.png  with --render: the simple ISP's 8-bit sRGB rendering
 #include "commands.hpp"
 #include "infer_cli.hpp"
 
 #include "n2n_raw/bayer/levels.hpp"
+#include "n2n_raw/dng/dng_writer.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/io/mosaic_files.hpp"
 #include "n2n_raw/io/npy.hpp"
 #include "n2n_raw/io/read_any.hpp"
+#include "n2n_raw/io/sidd.hpp"
+#include "n2n_raw/pipeline/isp.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -28,11 +34,8 @@ void register_denoise(CLI::App& app) {
     struct Options {
         std::vector<std::string> inputs;
         std::string out = ".";
-        std::ptrdiff_t width = 0, height = 0;
-        std::string phase;
-        int bits = 16;
-        float black = 0.F, white = -1.F;
-        bool no_png = false, no_npy = false;
+        MosaicInputOptions mosaic;
+        bool no_png = false, no_npy = false, mat = false, dng = false, render = false;
         ModelOptions model;
     };
     auto o = std::make_shared<Options>();
@@ -42,30 +45,15 @@ void register_denoise(CLI::App& app) {
                                    "<stem>_denoised.npy (float32 1 x H x W in [0, 1])");
     cmd->add_option("files", o->inputs, "Input mosaics")->required()->check(CLI::ExistingFile);
     cmd->add_option("-o,--out", o->out, "Output folder (created if missing)")->capture_default_str();
-    cmd->add_option("--width", o->width, "Headerless .raw: pixels per row");
-    cmd->add_option("--height", o->height, "Headerless .raw: rows");
-    cmd->add_option("--phase", o->phase, "PNG / headerless: CFA phase of pixel (0, 0) (RGGB, GRBG, GBRG, BGGR)");
-    cmd->add_option("--bits", o->bits, "PNG / headerless: meaningful bits per sample")->capture_default_str();
-    cmd->add_option("--black", o->black, "PNG / headerless: black level in DN")->capture_default_str();
-    cmd->add_option("--white", o->white, "PNG / headerless: white level in DN (default 2^bits - 1)");
+    add_mosaic_input_options(*cmd, o->mosaic);
     cmd->add_flag("--no-png", o->no_png, "Do not write the 16-bit PNG");
     cmd->add_flag("--no-npy", o->no_npy, "Do not write the .npy");
+    cmd->add_flag("--mat", o->mat, "Also write <stem>_denoised.mat (MAT v7.3, single `x` in [0, 1], as SIDD's frames)");
+    cmd->add_flag("--dng", o->dng, "Also write <stem>_denoised.dng (input's DN, CFA and colour metadata)");
+    cmd->add_flag("--render", o->render, "Also write <stem>_denoised_srgb.png through the simple ISP (as `n2n render`)");
     add_model_options(*cmd, o->model);
     cmd->callback([o] {
-        io::ReadOptions read;
-        io::MosaicSpec spec;
-        if (!o->phase.empty()) {
-            const auto phase = bayer::BayerPhase::parse(o->phase);
-            if (!phase) throw ConfigError("", "--phase", fmt::format("'{}' is not RGGB, GRBG, GBRG or BGGR", o->phase));
-            spec.phase = *phase;
-            read.png = spec;
-        }
-        spec.bits = o->bits;
-        spec.black = o->black;
-        if (o->white >= 0) spec.white = o->white;
-        if (!o->phase.empty()) read.png = spec;
-        if (o->width > 0 || o->height > 0) read.headerless = io::HeaderlessSpec{o->width, o->height, io::Endian::Little, spec};
-
+        const io::ReadOptions read = read_options(o->mosaic);
         auto model = load_model(o->model);
         const auto tiles = tile_options(o->model);
         const std::filesystem::path dir = o->out;
@@ -78,11 +66,21 @@ void register_denoise(CLI::App& app) {
             const auto normalized = frame.normalized(bayer::Clip::ZeroOne);
             const auto denoised = infer::denoise_mosaic(model, normalized.view(), frame.meta.phase, tiles);
             const std::string stem = input.stem().string() + "_denoised";
-            if (!o->no_png) {
-                // SIDD frames are already normalised (unit levels): no DN to return to, use 16 bits.
-                bayer::Levels levels = frame.meta.levels;
-                if (levels.white == 1.F && levels.black == std::array<float, 4>{}) levels.white = 65535.F;
-                io::write_png_gray16(dir / (stem + ".png"), bayer::denormalize(denoised.view(), levels).view());
+            // SIDD frames are already normalised (unit levels): no DN to return to, use 16 bits.
+            io::RawMetadata meta = frame.meta;
+            if (meta.levels.white == 1.F && meta.levels.black == std::array<float, 4>{}) meta.levels.white = 65535.F;
+            const Image<std::uint16_t> dn = bayer::denormalize(denoised.view(), meta.levels);
+            if (!o->no_png) io::write_png_gray16(dir / (stem + ".png"), dn.view());
+            if (o->mat) io::write_sidd_frame(dir / (stem + ".mat"), denoised.view());
+            if (o->dng) {
+                dng::DngOptions dng_options;
+                dng_options.noise_reduction_applied = 1.0;
+                dng::write_dng(dir / (stem + ".dng"), dn.view(), meta, dng_options);
+            }
+            if (o->render) {
+                pipeline::IspParams isp = pipeline::params_from_metadata(frame.meta);
+                isp.levels = bayer::Levels::unit();
+                pipeline::save_rgb(dir / (stem + "_srgb.png"), pipeline::render(denoised.view(), isp));
             }
             if (!o->no_npy) {
                 PlanarImage<float> planes(1, denoised.height(), denoised.width());

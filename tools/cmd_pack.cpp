@@ -26,32 +26,13 @@ namespace {
 struct PackOptions {
     std::string input = kDefaultCapture;
     std::string outdir = ".";
-    // Headerless / PNG mosaics: what the file does not say.
-    std::ptrdiff_t width = 0;
-    std::ptrdiff_t height = 0;
-    std::string phase;
-    int bits = 16;
-    float black = 0.F;
-    float white = -1.F;  // < 0: 2^bits - 1
-    bool big_endian = false;
+    MosaicInputOptions mosaic;
     bool inset_crop = false;
     std::string metadata;
 };
 
-io::ReadOptions read_options(const PackOptions& o) {
-    io::ReadOptions r;
-    io::MosaicSpec spec;
-    if (!o.phase.empty()) {
-        const auto phase = bayer::BayerPhase::parse(o.phase);
-        if (!phase) throw ConfigError("", "--phase", fmt::format("\"{}\" is not RGGB, GRBG, GBRG or BGGR", o.phase));
-        spec.phase = *phase;
-    }
-    spec.bits = o.bits;
-    spec.black = o.black;
-    if (o.white >= 0) spec.white = o.white;
-    if (o.width > 0 || o.height > 0)
-        r.headerless = io::HeaderlessSpec{o.width, o.height, o.big_endian ? io::Endian::Big : io::Endian::Little, spec};
-    if (!o.phase.empty()) r.png = spec;
+io::ReadOptions pack_read_options(const PackOptions& o) {
+    io::ReadOptions r = read_options(o.mosaic);
     r.camera.inset_crop = o.inset_crop;
     r.sidd.metadata = o.metadata;
     return r;
@@ -87,7 +68,7 @@ std::vector<std::uint8_t> quick_look(const PlanarImage<float>& packed, const io:
 
 void run_pack(const PackOptions& o) {
     namespace fs = std::filesystem;
-    const io::RawFrame frame = io::read_any(o.input, read_options(o));
+    const io::RawFrame frame = io::read_any(o.input, pack_read_options(o));
     const auto normalized = frame.normalized(bayer::Clip::None);
     const bool odd = normalized.height() % 2 || normalized.width() % 2;
     const auto packed = bayer::pack(normalized.view(), frame.meta.phase, bayer::OddSize::TrimTrailing);
@@ -118,15 +99,7 @@ void register_pack(CLI::App& app) {
                 "4-channel data (.npy, planes R Gr Gb B, normalised) plus a quick-look PNG");
     cmd->add_option("input", options->input, "Input file")->capture_default_str();
     cmd->add_option("-o,--outdir", options->outdir, "Output folder (created if missing)")->capture_default_str();
-    cmd->add_option("--width", options->width, "Headerless dump: pixels per row")->check(CLI::PositiveNumber);
-    cmd->add_option("--height", options->height, "Headerless dump: rows")->check(CLI::PositiveNumber);
-    cmd->add_option("--phase", options->phase, "Headerless/PNG: CFA phase of pixel (0,0): RGGB, GRBG, GBRG, BGGR");
-    cmd->add_option("--bits", options->bits, "Headerless/PNG: bits per sample")
-        ->check(CLI::Range(1, 16))
-        ->capture_default_str();
-    cmd->add_option("--black", options->black, "Headerless/PNG: black level (DN)")->capture_default_str();
-    cmd->add_option("--white", options->white, "Headerless/PNG: white level (DN); default 2^bits-1");
-    cmd->add_flag("--big-endian", options->big_endian, "Headerless: samples are big-endian");
+    add_mosaic_input_options(*cmd, options->mosaic);
     cmd->add_flag("--inset-crop", options->inset_crop, "Camera RAW: apply the maker's recommended crop");
     cmd->add_option("--metadata", options->metadata, "SIDD frame: METADATA .MAT file to take the CFA phase from");
     cmd->callback([options] { run_pack(*options); });

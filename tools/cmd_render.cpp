@@ -4,6 +4,7 @@
 //
 //   n2n render IMG.CR2 -o img.png [--bits 16] [--demosaic bilinear|mhc] [--wb as-shot|gray-world|R,G,B]
 //   n2n render noisy.dng -o figure.png --side-by-side denoised.dng [clean.dng]
+#include "cli_common.hpp"
 #include "commands.hpp"
 
 #include "n2n_raw/error.hpp"
@@ -29,30 +30,8 @@ struct RenderOptions {
     std::string transfer = "srgb";
     double ev = 0;
     std::vector<std::string> side_by_side;
-    // Headerless / PNG mosaics: what the file does not say.
-    std::ptrdiff_t width = 0;
-    std::ptrdiff_t height = 0;
-    std::string phase;
-    int raw_bits = 16;
-    float black = 0.F;
-    float white = -1.F;  // < 0: 2^raw_bits - 1
+    MosaicInputOptions mosaic;
 };
-
-io::ReadOptions read_options(const RenderOptions& o) {
-    io::ReadOptions r;
-    io::MosaicSpec spec;
-    if (!o.phase.empty()) {
-        const auto phase = bayer::BayerPhase::parse(o.phase);
-        if (!phase) throw ConfigError("", "--phase", fmt::format("\"{}\" is not RGGB, GRBG, GBRG or BGGR", o.phase));
-        spec.phase = *phase;
-    }
-    spec.bits = o.raw_bits;
-    spec.black = o.black;
-    if (o.white >= 0) spec.white = o.white;
-    if (o.width > 0 || o.height > 0) r.headerless = io::HeaderlessSpec{o.width, o.height, io::Endian::Little, spec};
-    if (!o.phase.empty()) r.png = spec;
-    return r;
-}
 
 pipeline::IspParams isp_params(const RenderOptions& o, const io::RawMetadata& meta) {
     pipeline::IspParams p = pipeline::params_from_metadata(meta);
@@ -73,7 +52,7 @@ void run(const RenderOptions& o) {
     using Clock = std::chrono::steady_clock;
     const auto seconds = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
     auto t0 = Clock::now();
-    const io::ReadOptions ro = read_options(o);
+    const io::ReadOptions ro = read_options(o.mosaic);
     const io::RawFrame frame = io::read_any(o.input, ro);
     const pipeline::IspParams params = isp_params(o, frame.meta);
     if (o.side_by_side.empty()) {
@@ -116,13 +95,7 @@ void register_render(CLI::App& app) {
     cmd->add_option("--side-by-side", options->side_by_side,
                     "DENOISED [CLEAN]: write INPUT (noisy) | DENOISED | CLEAN with PSNR captions")
         ->expected(1, 2);
-    cmd->add_option("--width", options->width, "Headerless .raw: pixels per row");
-    cmd->add_option("--height", options->height, "Headerless .raw: rows");
-    cmd->add_option("--phase", options->phase, "Headerless/PNG mosaic: CFA phase RGGB, GRBG, GBRG or BGGR");
-    cmd->add_option("--raw-bits", options->raw_bits, "Headerless/PNG mosaic: meaningful bits per sample")
-        ->capture_default_str();
-    cmd->add_option("--black", options->black, "Headerless/PNG mosaic: black level (DN)")->capture_default_str();
-    cmd->add_option("--white", options->white, "Headerless/PNG mosaic: white level (DN, default 2^bits-1)");
+    add_mosaic_input_options(*cmd, options->mosaic, "--raw-bits");
     cmd->callback([options] { run(*options); });
 }
 

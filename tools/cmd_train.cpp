@@ -23,6 +23,8 @@ struct TrainCliOptions {
     std::string kind = "raw-folder";
     std::string out;
     int epochs = 100;
+    int features = 48;
+    bool residual = false;
     int batch = 4;
     double lr = 1e-4;
     int lr_step = 20;
@@ -38,38 +40,16 @@ struct TrainCliOptions {
     int keep_every = 0;
     std::string on_bad_file = "skip";
     double cache_gb = 2.0;
-    // Headerless dumps and PNG mosaics: what the file does not say.
-    std::ptrdiff_t width = 0;
-    std::ptrdiff_t height = 0;
-    std::string phase;
-    int bits = 16;
-    float black = 0.F;
-    float white = -1.F;
+    MosaicInputOptions mosaic;
     ComputeOptions compute;
 };
 
-io::ReadOptions read_options(const TrainCliOptions& o) {
-    io::ReadOptions r;
-    io::MosaicSpec spec;
-    if (!o.phase.empty()) {
-        const auto phase = bayer::BayerPhase::parse(o.phase);
-        if (!phase) throw ConfigError("", "--phase", fmt::format("\"{}\" is not RGGB, GRBG, GBRG or BGGR", o.phase));
-        spec.phase = *phase;
-        r.png = spec;
-    }
-    spec.bits = o.bits;
-    spec.black = o.black;
-    if (o.white >= 0) spec.white = o.white;
-    if (r.png) r.png = spec;
-    if (o.width > 0 || o.height > 0) r.headerless = io::HeaderlessSpec{o.width, o.height, io::Endian::Little, spec};
-    return r;
-}
 
 void run_train(const TrainCliOptions& o) {
     if (o.data.empty() == o.list.empty())
         throw ConfigError("", "--data/--list", "give exactly one of --data FOLDER or --list FILE");
     train::DatasetOptions dataset_options;
-    dataset_options.read = read_options(o);
+    dataset_options.read = read_options(o.mosaic);
     dataset_options.bad_files = o.on_bad_file == "stop" ? train::BadFilePolicy::Stop : train::BadFilePolicy::Skip;
     dataset_options.cache_bytes = static_cast<std::size_t>(o.cache_gb * 1024.0 * 1024.0 * 1024.0);
     const auto kind = !o.list.empty()          ? train::DatasetKind::ListFile
@@ -79,6 +59,8 @@ void run_train(const TrainCliOptions& o) {
 
     train::TrainOptions t;
     t.epochs = o.epochs;
+    t.net.features = o.features;
+    t.net.residual = o.residual;
     t.lr = o.lr;
     t.lr_step = o.lr_step;
     t.gamma = o.gamma;
@@ -133,6 +115,11 @@ Files that cannot be read are skipped with a warning (or stop the run with --on-
         ->capture_default_str();
     cmd->add_option("--out", o->out, "Output folder for checkpoints and the log")->required();
     cmd->add_option("--epochs", o->epochs, "Training epochs")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--features", o->features, "U-Net encoder width (paper: 48; ignored on --resume)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_flag("--residual", o->residual,
+                  "Predict the correction (output = input + U-Net): converges in far fewer steps; not the paper's net");
     cmd->add_option("--batch", o->batch, "Patches per batch")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--lr", o->lr, "Adam learning rate (paper: 1e-4 for raw)")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--lr-step", o->lr_step, "Halve the learning rate every N epochs (0 = never)")
@@ -173,13 +160,7 @@ Files that cannot be read are skipped with a warning (or stop the run with --on-
     cmd->add_option("--cache-gb", o->cache_gb, "Memory for decoded frames, GiB")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    auto* raw_group = cmd->add_option_group("headerless / PNG mosaics", "What such files do not say about themselves");
-    raw_group->add_option("--width", o->width, "Width of headerless .raw dumps, pixels");
-    raw_group->add_option("--height", o->height, "Height of headerless .raw dumps, pixels");
-    raw_group->add_option("--phase", o->phase, "CFA phase of pixel (0,0): RGGB, GRBG, GBRG or BGGR");
-    raw_group->add_option("--bits", o->bits, "Meaningful bits per sample")->check(CLI::Range(1, 16));
-    raw_group->add_option("--black", o->black, "Black level, DN");
-    raw_group->add_option("--white", o->white, "White level, DN (default 2^bits - 1)");
+    add_mosaic_input_options(*cmd, o->mosaic);
     cmd->callback([o] { run_train(*o); });
 }
 

@@ -15,5 +15,6 @@ void register_validate(CLI::App& app);
 void register_submit(CLI::App& app);
 void register_export(CLI::App& app);
 void register_render(CLI::App& app);
+void register_demo(CLI::App& app);
 
 }  // namespace n2n::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     n2n::cli::register_submit(app);
     n2n::cli::register_export(app);
     n2n::cli::register_render(app);
+    n2n::cli::register_demo(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

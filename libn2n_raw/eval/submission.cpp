@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 #include <hdf5.h>
 #include <matio.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -24,23 +23,6 @@ namespace n2n::eval {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Writers that only take a path (HDF5, matio) write a hidden sibling, renamed when complete.
-void write_path_atomically(const fs::path& path, const std::function<void(const fs::path&)>& write) {
-    const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
-    try {
-        write(tmp);
-        fs::rename(tmp, path);
-    } catch (const fs::filesystem_error& e) {
-        std::error_code ignored;
-        fs::remove(tmp, ignored);
-        throw IoError(path.string(), "write", e.what());
-    } catch (...) {
-        std::error_code ignored;
-        fs::remove(tmp, ignored);
-        throw;
-    }
-}
 
 void check_blocks(const fs::path& path, const io::SiddBlocks& b) {
     const auto expected = static_cast<std::size_t>(b.images * b.blocks * b.height * b.width);
@@ -319,12 +301,12 @@ std::string base64_encode(const void* data, std::size_t size) {
 void write_submission_mat_v73(const fs::path& path, const io::SiddBlocks& denoised, double time_mp_raw,
                               const SubmissionInfo& info) {
     check_blocks(path, denoised);
-    write_path_atomically(path, [&](const fs::path& tmp) { write_v73(tmp, denoised, time_mp_raw, info); });
+    io::write_file_atomically(path, [&](const fs::path& tmp) { write_v73(tmp, denoised, time_mp_raw, info); });
 }
 
 void write_submission_mat_v5(const fs::path& path, const io::SiddBlocks& denoised, double time_mp_raw) {
     check_blocks(path, denoised);
-    write_path_atomically(path, [&](const fs::path& tmp) { write_v5(tmp, denoised, time_mp_raw); });
+    io::write_file_atomically(path, [&](const fs::path& tmp) { write_v5(tmp, denoised, time_mp_raw); });
 }
 
 void write_submission_csv(const fs::path& path, const io::SiddBlocks& denoised) {

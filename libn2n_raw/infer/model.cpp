@@ -43,7 +43,7 @@ std::vector<std::pair<int, std::vector<std::int64_t>>> convs_of(const std::map<s
 //   stage_b(p3)             -> h              levels 3..5 and the decoder back to scale 1/8
 //   stage_c(h, p2, p1, x)   -> y              the decoder from scale 1/8 to full resolution
 // and forward(x) = stage_c(stage_b(p3), p2, p1, x).
-std::string unet_source(const std::map<std::string, torch::Tensor>& params) {
+std::string unet_source(const std::map<std::string, torch::Tensor>& params, bool residual) {
     std::ostringstream src;
     const auto conv_block = [&](const std::string& block, const std::string& in, const std::string& out,
                                 bool last_linear) {
@@ -86,7 +86,7 @@ std::string unet_source(const std::map<std::string, torch::Tensor>& params) {
     decoder(3, "p2");
     decoder(2, "p1");
     decoder(1, "x");
-    src << "    return h\n";
+    src << (residual ? "    return h + x\n" : "    return h\n");
     src << "def forward(self, x: Tensor) -> Tensor:\n"
            "    p1, p2, p3 = self.stage_a(x)\n"
            "    return self.stage_c(self.stage_b(p3), p2, p1, x)\n";
@@ -119,7 +119,7 @@ torch::jit::Module to_torchscript(model::Denoiser& net, const model::NetConfig& 
     }
     module.register_attribute("input_contract", c10::StringType::get(), c10::IValue(std::string(kInputContract)));
     try {
-        module.define(unet_source(params));
+        module.define(unet_source(params, config.residual));
     } catch (const c10::Error& e) {
         throw FormatError("", "net", fmt::format("cannot build the TorchScript graph: {}", e.what_without_backtrace()));
     }

@@ -7,35 +7,8 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
-#include <random>
-#include <unistd.h>
 
 namespace n2n::io {
-
-void write_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write) {
-    namespace fs = std::filesystem;
-    const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-    std::random_device rd;
-    // Same folder as the target so that rename() is atomic (no cross-device move).
-    const fs::path tmp = dir / fmt::format(".{}.tmp-{}-{:08x}", path.filename().string(), ::getpid(), rd());
-    try {
-        {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            if (!out) throw IoError(tmp.string(), "write", fmt::format("cannot create: {}", std::strerror(errno)));
-            write(out);
-            out.flush();
-            if (!out) throw IoError(tmp.string(), "write", "write failed (disk full?)");
-        }
-        std::error_code ec;
-        fs::rename(tmp, path, ec);
-        if (ec)
-            throw IoError(path.string(), "write", fmt::format("cannot rename the temporary file: {}", ec.message()));
-    } catch (...) {
-        std::error_code ignored;
-        fs::remove(tmp, ignored);
-        throw;
-    }
-}
 
 void write_npy(const std::filesystem::path& path, const PlanarImage<float>& planes) {
     static_assert(std::endian::native == std::endian::little, "the .npy writer assumes a little-endian host");

@@ -3,10 +3,14 @@
 #include "n2n_raw/io/sidd.hpp"
 #include "mat_detail.hpp"
 #include "n2n_raw/error.hpp"
+#include "n2n_raw/io/atomic_file.hpp"
 
+#include <array>
 #include <charconv>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <matio.h>
+#include <vector>
 
 namespace n2n::io {
 namespace {
@@ -140,6 +144,25 @@ SiddBlocks read_sidd_blocks(const std::filesystem::path& path, const std::string
                 for (std::ptrdiff_t n = 0; n < N; ++n)
                     out.data[static_cast<std::size_t>(((n * B + b) * H + h) * W + w)] = *src++;
     return out;
+}
+
+void write_sidd_frame(const std::filesystem::path& path, ImageView<const float> mosaic) {
+    if (mosaic.height() <= 0 || mosaic.width() <= 0) throw ConfigError(path.string(), "x", "empty mosaic");
+    // MATLAB stores column-major: element (r, c) at r + height * c.
+    std::vector<float> column_major(static_cast<std::size_t>(mosaic.height() * mosaic.width()));
+    for (std::ptrdiff_t r = 0; r < mosaic.height(); ++r)
+        for (std::ptrdiff_t c = 0; c < mosaic.width(); ++c)
+            column_major[static_cast<std::size_t>(r + mosaic.height() * c)] = mosaic(r, c);
+    write_file_atomically(path, [&](const std::filesystem::path& tmp) {
+        mat_t* mat = Mat_CreateVer(tmp.c_str(), nullptr, MAT_FT_MAT73);
+        if (mat == nullptr) throw IoError(path.string(), "x", "matio cannot create a MAT v7.3 file here");
+        std::array<std::size_t, 2> dims{static_cast<std::size_t>(mosaic.height()), static_cast<std::size_t>(mosaic.width())};
+        matvar_t* var = Mat_VarCreate("x", MAT_C_SINGLE, MAT_T_SINGLE, 2, dims.data(), column_major.data(), MAT_F_DONT_COPY_DATA);
+        const int status = var == nullptr ? 1 : Mat_VarWrite(mat, var, MAT_COMPRESSION_NONE);
+        Mat_VarFree(var);
+        Mat_Close(mat);
+        if (status != 0) throw IoError(path.string(), "x", "matio failed to write the matrix");
+    });
 }
 
 }  // namespace n2n::io

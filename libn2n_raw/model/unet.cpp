@@ -18,8 +18,11 @@ torch::nn::LeakyReLU lrelu() { return torch::nn::LeakyReLU(torch::nn::LeakyReLUO
 torch::nn::MaxPool2d pool() { return torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)); }
 
 // The official initialisation: kaiming_normal(fan_in) scaled by 0.1 keeps the initial output
-// near zero, which the loss (no residual) tolerates better than the default init.
-void init_weights(torch::nn::Module& m) {
+// near zero, which the loss (no residual) tolerates better than the default init. The residual
+// variant keeps the full-size kaiming weights (the 0.1 factors, compounded over ~20 layers,
+// leave gradients below Adam's epsilon on low-noise raw data) and zeroes the output layer
+// instead, so that it starts exactly at the identity.
+void init_weights(torch::nn::Module& m, bool residual) {
     torch::NoGradGuard no_grad;
     for (auto& sub : m.modules(/*include_self=*/false)) {
         const bool is_conv = sub->as<torch::nn::Conv2d>() != nullptr;
@@ -28,7 +31,7 @@ void init_weights(torch::nn::Module& m) {
         const auto params = sub->named_parameters(false);  // owns the tensor handles below
         auto weight = params["weight"];
         torch::nn::init::kaiming_normal_(weight, 0.0, torch::kFanIn, torch::kLeakyReLU);
-        weight.mul_(0.1);
+        if (!residual) weight.mul_(0.1);
         if (const auto* bias = params.find("bias")) bias->zero_();
     }
 }
@@ -37,7 +40,7 @@ void init_weights(torch::nn::Module& m) {
 
 std::string NetConfig::to_json() const {
     return nlohmann::json{{"arch", arch}, {"in_channels", in_channels}, {"out_channels", out_channels},
-                          {"features", features}}
+                          {"features", features}, {"residual", residual}}
         .dump();
 }
 
@@ -49,6 +52,7 @@ NetConfig NetConfig::from_json(const std::string& text) {
         c.in_channels = j.at("in_channels").get<int>();
         c.out_channels = j.at("out_channels").get<int>();
         c.features = j.value("features", 48);
+        c.residual = j.value("residual", false);  // absent in checkpoints written before the option
         return c;
     } catch (const nlohmann::json::exception& e) {
         throw FormatError("", "net", fmt::format("bad network description '{}': {}", text, e.what()));
@@ -61,7 +65,7 @@ std::int64_t Denoiser::parameter_count() const {
     return n;
 }
 
-UNet::UNet(int in_channels, int out_channels, int features) {
+UNet::UNet(int in_channels, int out_channels, int features, bool residual) : residual_(residual) {
     const int f = features, f2 = 2 * features;
     enc0_ = register_module("enc0", torch::nn::Sequential(conv(in_channels, f, 3), lrelu(), conv(f, f, 3), lrelu(), pool()));
     enc1_ = register_module("enc1", torch::nn::Sequential(conv(f, f, 3), lrelu(), pool()));
@@ -86,7 +90,12 @@ UNet::UNet(int in_channels, int out_channels, int features) {
         }
         dec_.push_back(register_module(fmt::format("dec{}", level), dec));
     }
-    init_weights(*this);
+    init_weights(*this, residual);
+    if (residual) {
+        torch::NoGradGuard no_grad;
+        auto head = dec_.back()->ptr(dec_.back()->size() - 1)->named_parameters(false);
+        head["weight"].zero_();
+    }
 }
 
 torch::Tensor UNet::forward(const torch::Tensor& x) {
@@ -100,7 +109,7 @@ torch::Tensor UNet::forward(const torch::Tensor& x) {
         h = torch::cat({up_[i]->forward(h), *skips[i]}, 1);
         h = dec_[i]->forward(h);
     }
-    return h;
+    return residual_ ? h + x : h;
 }
 
 std::vector<std::string> available_architectures() { return {"unet"}; }
@@ -108,7 +117,10 @@ std::vector<std::string> available_architectures() { return {"unet"}; }
 std::shared_ptr<Denoiser> make_denoiser(const NetConfig& config) {
     if (config.in_channels <= 0 || config.out_channels <= 0 || config.features <= 0)
         throw ConfigError("", "net", fmt::format("channel counts must be positive: {}", config.to_json()));
-    if (config.arch == "unet") return std::make_shared<UNet>(config.in_channels, config.out_channels, config.features);
+    if (config.residual && config.in_channels != config.out_channels)
+        throw ConfigError("", "residual", fmt::format("a residual network maps C channels to C: {}", config.to_json()));
+    if (config.arch == "unet")
+        return std::make_shared<UNet>(config.in_channels, config.out_channels, config.features, config.residual);
     throw ConfigError("", "arch", fmt::format("unknown network '{}' (available: unet)", config.arch));
 }
 

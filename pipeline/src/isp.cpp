@@ -73,6 +73,28 @@ Matrix3 exposed(Matrix3 m, double ev) {
 }
 }  // namespace
 
+double auto_exposure_ev(ImageView<const float> mosaic, const IspParams& p) {
+    const Image<float> x = bayer::normalize(mosaic, p.levels, bayer::Clip::ZeroOne);
+    const auto gains = resolve_gains(p, x.view());
+    // Mean white-balanced camera RGB; the matrix is linear, so it maps means to means.
+    std::array<double, 3> sum{}, count{};
+    for (std::ptrdiff_t r = 0; r < x.height(); ++r)
+        for (std::ptrdiff_t c = 0; c < x.width(); ++c) {
+            const auto ch = static_cast<std::size_t>(p.phase.color_at(r, c));
+            sum[ch] += std::min(1.0, static_cast<double>(x(r, c)) * gains[ch]);
+            count[ch] += 1;
+        }
+    std::array<double, 3> mean{};
+    for (std::size_t ch = 0; ch < 3; ++ch) mean[ch] = count[ch] > 0 ? sum[ch] / count[ch] : 0.0;
+    const Matrix3& m = p.camera_to_srgb;
+    constexpr std::array<double, 3> kLuma{0.2126, 0.7152, 0.0722};  // Rec. 709 / sRGB luminance
+    double luminance = 0;
+    for (std::size_t row = 0; row < 3; ++row)
+        luminance += kLuma[row] * (m[3 * row] * mean[0] + m[3 * row + 1] * mean[1] + m[3 * row + 2] * mean[2]);
+    if (!(luminance > 0)) return 0.0;
+    return std::clamp(std::log2(0.18 / luminance), -3.0, 4.0);
+}
+
 RgbImage render(ImageView<const float> mosaic, const IspParams& p) {
     Image<float> x = bayer::normalize(mosaic, p.levels, bayer::Clip::ZeroOne);  // black/white level -> [0, 1]
     white_balance(x.view(), p.phase, resolve_gains(p, x.view()), true);        // WB on the mosaic, clipped

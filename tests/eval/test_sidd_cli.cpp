@@ -81,7 +81,7 @@ TEST_CASE("n2n denoise: a headerless raw in, a 16-bit mosaic in the input's DN o
     test::TempDir dir;
     write_script_model(dir / "half_red.pt", "x * torch.tensor([0.5, 1.0, 1.0, 1.0]).view(1, 4, 1, 1)");
     REQUIRE(test::run(fmt::format("{} denoise {} --model {} -o {} --width 768 --height 512 --phase RGGB --bits 14 "
-                                  "--black 600 --white 15520 --tile 96",
+                                  "--black 600 --white 15520 --tile 96 --mat --dng --render",
                                   cli(), raw->string(), (dir / "half_red.pt").string(), dir.path().string())) == 0);
     // Independent check: numpy reads the input, skimage the PNG; greens are unchanged, reds are
     // halved in normalised units (DN = black + (DN_in − black) / 2, input clipped to [black, white]),
@@ -92,8 +92,17 @@ TEST_CASE("n2n denoise: a headerless raw in, a 16-bit mosaic in the input's DN o
         "y = io.imread('{}').astype(float); assert y.shape == (512, 768), y.shape; "
         "e = x.copy(); e[0::2, 0::2] = 600 + (x[0::2, 0::2] - 600) / 2; "
         "d = np.abs(y - e); assert d.max() <= 1, d.max(); "
-        "n = np.load('{}'); assert n.shape == (1, 512, 768) and n.dtype == np.float32; print('ok denoise')",
+        "n = np.load('{}'); assert n.shape == (1, 512, 768) and n.dtype == np.float32; "
+        // --mat: h5py reads SIDD's layout (HDF5 holds MATLAB's transpose) with the .npy's values.
+        "import h5py; m = np.asarray(h5py.File('{}', 'r')['x']).T; assert m.shape == (512, 768), m.shape; "
+        "assert np.array_equal(m, n[0]); "
+        // --dng: dcraw decodes the same DN as the 16-bit PNG; --render: an RGB picture of the frame.
+        "import subprocess; p = subprocess.run(['dcraw', '-D', '-4', '-c', '{}'], capture_output=True, check=True).stdout; "
+        "g = np.frombuffer(p[-512 * 768 * 2:], '>u2').reshape(512, 768); assert np.array_equal(g, y), abs(g - y).max(); "
+        "r = io.imread('{}'); assert r.shape == (512, 768, 3) and r.dtype == np.uint8, r.shape; print('ok denoise')",
         raw->string(), (dir / "DSC_1339_768x512_rggb_denoised.png").string(),
-        (dir / "DSC_1339_768x512_rggb_denoised.npy").string());
+        (dir / "DSC_1339_768x512_rggb_denoised.npy").string(), (dir / "DSC_1339_768x512_rggb_denoised.mat").string(),
+        (dir / "DSC_1339_768x512_rggb_denoised.dng").string(),
+        (dir / "DSC_1339_768x512_rggb_denoised_srgb.png").string());
     CHECK(test::run(fmt::format("{} -c \"{}\"", py, script)) == 0);
 }

@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <fstream>
 
 using namespace n2n;
 using bayer::BayerPhase;
@@ -210,4 +212,40 @@ TEST_CASE("fuzzer finds stay fixed: damaged MAT headers give FormatError, not hu
             }
         }
     }
+}
+
+TEST_CASE("write_sidd_frame: read back by our reader and by h5py in MATLAB orientation") {
+    test::TempDir tmp;
+    // A 6 x 10 frame (non-square, so a transpose cannot pass) whose values encode (r, c).
+    Image<float> mosaic(6, 10);
+    for (std::ptrdiff_t r = 0; r < 6; ++r)
+        for (std::ptrdiff_t c = 0; c < 10; ++c) mosaic(r, c) = static_cast<float>((100.0 * r + c) / 10000.0);
+    const auto scene = tmp / "0001_001_S6_00100_00060_3200_L";
+    std::filesystem::create_directories(scene);
+    const auto file = scene / "0001_NOISY_RAW_010.MAT";
+    io::write_sidd_frame(file, mosaic.view());
+    CHECK(io::detect_file_kind(file) == io::FileKind::MatV73);
+    const auto back = io::read_sidd_frame(file);
+    check_frame_values(back, 6, 10);
+    CHECK(back.meta.phase == BayerPhase::GRBG);
+
+    // Independent reader: HDF5 stores MATLAB's 6 x 10 column-major as [10][6]; class "single".
+    const std::string py = test::python();
+    if (py.empty()) return;
+    const std::string script = fmt::format(
+        "import h5py, numpy as np\n"
+        "f = h5py.File('{}', 'r')\n"
+        "x = f['x']\n"
+        "assert x.dtype == np.float32, x.dtype\n"
+        "assert x.attrs['MATLAB_class'] in (b'single', 'single'), x.attrs['MATLAB_class']\n"
+        "m = np.asarray(x).T\n"
+        "r, c = np.mgrid[0:6, 0:10]\n"
+        "assert m.shape == (6, 10), m.shape\n"
+        "assert np.allclose(m, (100 * r + c) / 10000.0, atol=1e-7)\n",
+        file.string());
+    std::ofstream(tmp / "check.py") << script;
+    CHECK(test::run(fmt::format("{} {}", py, (tmp / "check.py").string())) == 0);
+
+    CHECK_THROWS_AS(io::write_sidd_frame(tmp / "empty.mat", Image<float>(0, 0).view()), ConfigError);
+    CHECK_THROWS_AS(io::write_sidd_frame(tmp / "no_such_dir" / "x.mat", mosaic.view()), IoError);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The U-Net against the paper's hand-counted layout, its init, padding helper and checkpoints.
 #include "n2n_raw/error.hpp"
+#include "n2n_raw/infer/model.hpp"
 #include "n2n_raw/model/checkpoint.hpp"
 #include "n2n_raw/model/denoiser.hpp"
 #include "support/test_data.hpp"
@@ -111,4 +112,37 @@ TEST_CASE("checkpoint round trip: network, optimizer, epoch, train state") {
         junk << "not a checkpoint";
     }
     CHECK_THROWS_AS(n2n::model::load_checkpoint(dir / "junk.pt"), n2n::FormatError);
+}
+
+TEST_CASE("residual U-Net: starts at the identity, learns, and survives JSON and TorchScript") {
+    torch::manual_seed(5);
+    NetConfig config;
+    config.features = 8;
+    config.residual = true;
+    auto net = n2n::model::make_denoiser(config);
+    const auto x = torch::rand({2, 4, 64, 64});
+    CHECK(torch::equal(net->forward(x), x));  // zeroed output layer: exactly the input
+    // The residual branch keeps full-size kaiming weights (fan_in 36, no 0.1 factor).
+    const auto w = net->named_parameters()["enc0.0.weight"];
+    CHECK(w.std().item<double>() == doctest::Approx(std::sqrt(2.0 / 36.0)).epsilon(0.15));
+
+    // One Adam step on a denoising target moves the output off the identity.
+    torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(1e-3));
+    torch::nn::functional::mse_loss(net->forward(x), x * 0.5).backward();
+    adam.step();
+    CHECK(!torch::equal(net->forward(x), x));
+
+    CHECK(NetConfig::from_json(config.to_json()) == config);
+    CHECK_FALSE(NetConfig::from_json(R"({"arch":"unet","in_channels":4,"out_channels":4,"features":8})").residual);
+    NetConfig mismatched = config;
+    mismatched.out_channels = 3;
+    CHECK_THROWS_AS(n2n::model::make_denoiser(mismatched), n2n::ConfigError);
+
+    // The frozen TorchScript graph (export and the Script backend) adds the input back too.
+    net->eval();
+    torch::NoGradGuard no_grad;
+    const auto eager = net->forward(x);
+    const auto scripted =
+        n2n::infer::Model::from_module(net, config, torch::kCPU, n2n::infer::Backend::Script).forward(x);
+    CHECK(torch::allclose(scripted, eager, 1e-5, 1e-5));
 }

@@ -152,6 +152,18 @@ TEST_CASE("render takes a grey card in DN back to its linear value") {
     const RgbImage display = render(mosaic.view(), p);
     CHECK(display.height() == 16);  // orientation 6 turns it upright
     for (float x : display.pixels()) CHECK(x == doctest::Approx(encode_transfer(v, Transfer::Srgb)).epsilon(1e-4));
+
+    // Average metering brings the grey card to 18 %: log2(0.18 / 0.3) stops.
+    const double ev = auto_exposure_ev(mosaic.view(), p);
+    CHECK(ev == doctest::Approx(std::log2(0.18 / 0.3)).epsilon(1e-4));
+    p.exposure_ev = ev;
+    const RgbImage metered = render_linear(mosaic.view(), p);
+    for (float x : metered.pixels()) CHECK(x == doctest::Approx(0.18).epsilon(1e-4));
+    // A black frame has no exposure to meter.
+    Image<float> black(4, 4);
+    for (std::ptrdiff_t r = 0; r < 4; ++r)
+        for (std::ptrdiff_t c = 0; c < 4; ++c) black(r, c) = meta.levels.black_at(r, c);
+    CHECK(auto_exposure_ev(black.view(), p) == 0.0);
 }
 
 TEST_CASE("white balance option parsing") {

@@ -51,6 +51,12 @@ struct SiddFrameOptions {
 /// non-floating array or a NaN/Inf sample, and naming "CFA" when no phase can be found.
 RawFrame read_sidd_frame(const std::filesystem::path& path, const SiddFrameOptions& options = {});
 
+/// Writes a mosaic in [0, 1] as SIDD stores its NOISY/GT frames: MAT v7.3 (HDF5) with one single
+/// precision matrix `x` in MATLAB orientation (rows = image height), so that read_sidd_frame and
+/// SIDD's own tools read it back. Written atomically. Throws ConfigError for an empty mosaic,
+/// IoError when matio cannot write the file.
+void write_sidd_frame(const std::filesystem::path& path, ImageView<const float> mosaic);
+
 /// Element type a MAT array was stored with (the submission writer answers in the same type).
 enum class MatClass : std::uint8_t { Single, Double, UInt8, UInt16, Other };
 

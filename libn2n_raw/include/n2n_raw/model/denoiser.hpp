@@ -24,6 +24,9 @@ struct NetConfig {
     int in_channels = 4;        ///< packed raw: R, Gr, Gb, B
     int out_channels = 4;
     int features = 48;  ///< width of the encoder (the decoder uses 2×)
+    /// Output = input + U-Net(input) (needs in_channels == out_channels). Not the paper's network:
+    /// it starts near the identity, which makes minutes-long runs on low-noise captures usable.
+    bool residual = false;
 
     /// Compact JSON, e.g. {"arch":"unet","features":48,"in_channels":4,"out_channels":4}.
     std::string to_json() const;
@@ -49,7 +52,7 @@ public:
 /// biases 0. 1,260,868 parameters for 4 → 4 channels.
 class UNet : public Denoiser {
 public:
-    UNet(int in_channels = 4, int out_channels = 4, int features = 48);
+    UNet(int in_channels = 4, int out_channels = 4, int features = 48, bool residual = false);
     torch::Tensor forward(const torch::Tensor& x) override;
     int required_multiple() const override { return 32; }
 
@@ -58,6 +61,7 @@ private:
         enc5_{nullptr};
     std::vector<torch::nn::ConvTranspose2d> up_;    ///< up5 .. up1
     std::vector<torch::nn::Sequential> dec_;        ///< dec5 .. dec1 (dec1 ends with the 1×1 head)
+    bool residual_ = false;
 };
 
 /// Names accepted by make_denoiser ("unet").

@@ -60,6 +60,11 @@ IspParams params_from_metadata(const io::RawMetadata& meta);
 /// The gains render() uses for `params` on this normalised mosaic (resolves AsShot/GrayWorld).
 std::array<float, 3> resolve_gains(const IspParams& params, ImageView<const float> normalized_mosaic);
 
+/// Average metering: the exposure in stops that brings the frame's mean linear sRGB luminance
+/// (after `params`' white balance and colour matrix, before any exposure) to 18 % grey, clamped
+/// to [-3, +4]. For quick looks at under-exposed captures; 0 for an all-black frame.
+double auto_exposure_ev(ImageView<const float> mosaic, const IspParams& params);
+
 /// Renders a mosaic in the units of params.levels to an encoded RGB image in [0, 1] (display
 /// orientation). The whole chain is in this one function.
 RgbImage render(ImageView<const float> mosaic, const IspParams& params);
