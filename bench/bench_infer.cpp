@@ -182,6 +182,8 @@ int main(int argc, char** argv) {
     register_case("plain_eager", make_plain, Variant{Backend::Eager, false, 0, -1, true});
     // The default path: frozen TorchScript, staged tiles (exact), then the alternatives.
     register_case("tiled/script/staged/tile512", make_tiled, Variant{Backend::Script, false, 512, -1, true});
+    register_case("tiled/script/staged/tile640", make_tiled, Variant{Backend::Script, false, 640, -1, true});
+    register_case("tiled/script/staged/tile704", make_tiled, Variant{Backend::Script, false, 704, -1, true});
     register_case("tiled/script/staged/tile768", make_tiled, Variant{Backend::Script, false, 768, -1, true});
     register_case("tiled/script/staged/tile1024", make_tiled, Variant{Backend::Script, false, 1024, -1, true});
     register_case("tiled/eager/full_halo/tile512", make_tiled, Variant{Backend::Eager, false, 512, -1});

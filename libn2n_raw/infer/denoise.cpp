@@ -88,6 +88,7 @@ torch::Tensor run_staged(const Model& model, const torch::Tensor& padded, std::i
         }
     }
     const torch::Tensor deep = model.stage_b(pooled[2]);
+    pooled[2] = torch::Tensor();  // stage C starts from `deep`: free p3 before the peak
     torch::Tensor out;
     for (const auto& k : make_tiles(hp, wp, tile, halo_c)) {
         const torch::Tensor result = model.stage_c(window_of(deep, k, 8), window_of(pooled[1], k, 4),
@@ -122,9 +123,8 @@ torch::Tensor denoise_packed(const Model& model, const torch::Tensor& packed, co
     } else {
         out = run_tiled(model, padded, tile, round_up(options.halo < 0 ? model.receptive_radius() : options.halo, m));
     }
-    out = out.slice(2, 0, h).slice(3, 0, w);
-    if (options.clip) out = out.clamp(0.0, 1.0);
-    out = out.contiguous().to(packed.device());
+    if (options.clip) out.clamp_(0.0, 1.0);  // in place: no second full-frame copy
+    out = out.slice(2, 0, h).slice(3, 0, w).contiguous().to(packed.device());
     return batched ? out : out.squeeze(0);
 }
 
