@@ -6,23 +6,16 @@
 //   vs_bilinear  bilinear render time / MHC render time (what the edge-aware method costs)
 //   vs_memcpy    memcpy time / render time
 #include "n2n_raw/pipeline/isp.hpp"
+#include "bench_frames.hpp"
 
 #include <benchmark/benchmark.h>
 #include <chrono>
 #include <cstring>
-#include <random>
 
 namespace {
 using Clock = std::chrono::steady_clock;
-constexpr std::ptrdiff_t kHeight = 3000, kWidth = 4000;
-
-n2n::Image<float> random_mosaic() {
-    n2n::Image<float> m(kHeight, kWidth);
-    std::mt19937 rng(1);
-    std::uniform_real_distribution<float> u(600.F, 15520.F);
-    for (float& v : m.pixels()) v = u(rng);
-    return m;
-}
+using n2n::bench::kHeight;
+using n2n::bench::kWidth;
 
 n2n::pipeline::IspParams params(n2n::pipeline::DemosaicMethod method, int orientation) {
     n2n::io::RawMetadata meta;
@@ -41,7 +34,7 @@ n2n::pipeline::IspParams params(n2n::pipeline::DemosaicMethod method, int orient
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 void BM_render_12mp(benchmark::State& state) {
-    const auto mosaic = random_mosaic();
+    const auto mosaic = n2n::bench::uniform_mosaic(600.F, 15520.F);
     const int orientation = static_cast<int>(state.range(0));
     const auto mhc = params(n2n::pipeline::DemosaicMethod::Mhc, orientation);
     const auto bilinear = params(n2n::pipeline::DemosaicMethod::Bilinear, orientation);

@@ -2,23 +2,16 @@
 // Pack and unpack of a 12 MP mosaic (4000 x 3000 float32), each timed against memcpy of the same
 // bytes in the same iteration. Counter `vs_memcpy` = memcpy time / our time (goal >= 0.5).
 #include "n2n_raw/bayer/pack.hpp"
+#include "bench_frames.hpp"
 
 #include <benchmark/benchmark.h>
 #include <chrono>
 #include <cstring>
-#include <random>
 
 namespace {
 using Clock = std::chrono::steady_clock;
-constexpr std::ptrdiff_t kHeight = 3000, kWidth = 4000;
-
-n2n::Image<float> random_mosaic() {
-    n2n::Image<float> m(kHeight, kWidth);
-    std::mt19937 rng(1);
-    std::uniform_real_distribution<float> u(0.F, 1.F);
-    for (float& v : m.pixels()) v = u(rng);
-    return m;
-}
+using n2n::bench::kHeight;
+using n2n::bench::kWidth;
 
 template <class Op>
 void run_against_memcpy(benchmark::State& state, Op op, std::size_t bytes) {
@@ -43,7 +36,7 @@ void run_against_memcpy(benchmark::State& state, Op op, std::size_t bytes) {
 }
 
 void BM_pack_12mp(benchmark::State& state) {
-    const auto mosaic = random_mosaic();
+    const auto mosaic = n2n::bench::uniform_mosaic(0.F, 1.F);
     n2n::PlanarImage<float> packed(4, kHeight / 2, kWidth / 2);
     const auto planes = n2n::bayer::planes_of(packed);
     run_against_memcpy(
@@ -52,7 +45,7 @@ void BM_pack_12mp(benchmark::State& state) {
 }
 
 void BM_unpack_12mp(benchmark::State& state) {
-    const auto mosaic = random_mosaic();
+    const auto mosaic = n2n::bench::uniform_mosaic(0.F, 1.F);
     const auto packed = n2n::bayer::pack(mosaic.view(), n2n::bayer::BayerPhase::GRBG);
     n2n::Image<float> out(kHeight, kWidth);
     run_against_memcpy(

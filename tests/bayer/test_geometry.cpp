@@ -1,20 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "n2n_raw/bayer/geometry.hpp"
 #include "n2n_raw/error.hpp"
+#include "support/mosaics.hpp"
 
 #include <doctest/doctest.h>
 
 using namespace n2n;
 using bayer::BayerPhase;
 
-namespace {
-Image<float> coordinate_mosaic(std::ptrdiff_t h, std::ptrdiff_t w) {
-    Image<float> m(h, w);
-    for (std::ptrdiff_t r = 0; r < h; ++r)
-        for (std::ptrdiff_t c = 0; c < w; ++c) m(r, c) = static_cast<float>(1000 * r + c);
-    return m;
-}
-}  // namespace
+using test::coordinate_mosaic;
 
 TEST_CASE("orient moves pixels as the hand-written 3x2 examples say") {
     // a b        transpose: a c e    flip_h: b a    flip_v: e f

@@ -2,6 +2,7 @@
 #include "n2n_raw/bayer/geometry.hpp"
 #include "n2n_raw/bayer/pack.hpp"
 #include "n2n_raw/error.hpp"
+#include "support/mosaics.hpp"
 
 #include <doctest/doctest.h>
 #include <utility>
@@ -9,15 +10,7 @@
 using namespace n2n;
 using bayer::BayerPhase;
 
-namespace {
-// Mosaic whose value encodes its own position: v = 1000*row + col (exact in float).
-Image<float> coordinate_mosaic(std::ptrdiff_t h, std::ptrdiff_t w) {
-    Image<float> m(h, w);
-    for (std::ptrdiff_t r = 0; r < h; ++r)
-        for (std::ptrdiff_t c = 0; c < w; ++c) m(r, c) = static_cast<float>(1000 * r + c);
-    return m;
-}
-}  // namespace
+using test::coordinate_mosaic;
 
 TEST_CASE("pack puts each colour of a GRBG cell in its canonical plane (hand example)") {
     // 2x4 GRBG mosaic:  Gr R  Gr R      values 0 1 2 3
