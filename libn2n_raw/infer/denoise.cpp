@@ -123,7 +123,9 @@ torch::Tensor denoise_packed(const Model& model, const torch::Tensor& packed, co
     } else {
         out = run_tiled(model, padded, tile, round_up(options.halo < 0 ? model.receptive_radius() : options.halo, m));
     }
-    if (options.clip) out.clamp_(0.0, 1.0);  // in place: no second full-frame copy
+    // In place saves a full-frame copy, but only on a buffer we own: a loaded module may return
+    // (a view of) its input, which can be the caller's tensor.
+    if (options.clip) out = out.is_alias_of(packed) ? out.clamp(0.0, 1.0) : out.clamp_(0.0, 1.0);
     out = out.slice(2, 0, h).slice(3, 0, w).contiguous().to(packed.device());
     return batched ? out : out.squeeze(0);
 }

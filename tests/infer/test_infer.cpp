@@ -38,6 +38,13 @@ private:
     torch::Tensor scale_;
 };
 
+// A module that hands back its own input, as a loaded TorchScript file may.
+class Identity : public model::Denoiser {
+public:
+    torch::Tensor forward(const torch::Tensor& x) override { return x; }
+    int required_multiple() const override { return 32; }
+};
+
 // The U-Net with kaiming weights at full scale (no × 0.1): far context then really reaches the
 // output, so a tiler that cut it off would be caught.
 std::shared_ptr<model::Denoiser> strong_unet(std::uint64_t seed) {
@@ -95,6 +102,17 @@ TEST_CASE("denoise_mosaic keeps size, phase and range for every phase and odd si
             }
         }
     CHECK_THROWS_AS(infer::denoise_packed(model, torch::zeros({3, 8, 8})), ConfigError);
+}
+
+TEST_CASE("clipping never writes into the caller's tensor, even when the module returns its input") {
+    auto model = infer::Model::from_module(std::make_shared<Identity>(), {}, torch::kCPU);
+    // 32 x 32 float32 on the CPU: no padding and no copy, so the module sees the caller's tensor.
+    const torch::Tensor packed = torch::full({4, 32, 32}, 2.0F);
+    infer::TileOptions options;
+    options.tile = 0;
+    const torch::Tensor out = infer::denoise_packed(model, packed, options);
+    CHECK(out.max().item<float>() == 1.0F);
+    CHECK(packed.min().item<float>() == 2.0F);
 }
 
 TEST_CASE("the untiled path equals model::forward_padded") {

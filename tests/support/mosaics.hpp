@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Synthetic mosaics shared by the bayer/ tests.
+// Synthetic mosaics shared by the tests.
 #pragma once
 
 #include "n2n_raw/image.hpp"

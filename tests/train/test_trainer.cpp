@@ -4,6 +4,7 @@
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/model/checkpoint.hpp"
 #include "n2n_raw/train/trainer.hpp"
+#include "support/mosaics.hpp"
 #include "support/test_data.hpp"
 
 #include <doctest/doctest.h>
@@ -69,10 +70,7 @@ TEST_CASE("flips keep the packed planes' sample geometry (re-aligned to the orig
     // original phase, horizontal neighbours in R must still be 2 apart and R must sit left of Gr.
     std::vector<fs::path> files{"x"};
     FrameDataset data(files, {}, [](const fs::path&) {
-        n2n::Image<float> m(100, 100);
-        for (std::ptrdiff_t r = 0; r < 100; ++r)
-            for (std::ptrdiff_t c = 0; c < 100; ++c) m(r, c) = static_cast<float>(1000 * r + c);
-        return n2n::bayer::Mosaic{m, n2n::bayer::BayerPhase::RGGB};
+        return n2n::bayer::Mosaic{n2n::test::coordinate_mosaic(100, 100), n2n::bayer::BayerPhase::RGGB};
     });
     LoaderOptions o;
     o.batch = 1;
