@@ -12,6 +12,7 @@
 // for memory: N2N_BENCH_MEMORY_MP (default 12). Warm-up runs use a small frame (256 x 256).
 #include "n2n_raw/infer/denoise.hpp"
 #include "n2n_raw/infer/model.hpp"
+#include "n2n_raw/deploy/torchscript.hpp"
 #include "n2n_raw/model/denoiser.hpp"
 
 #include <benchmark/benchmark.h>
@@ -62,7 +63,7 @@ struct Setup {
             x.net = n2n::model::make_denoiser(x.config);
             x.net->eval();
             x.exported = std::filesystem::temp_directory_path() / fmt::format("n2n_bench_{}.pt", ::getpid());
-            n2n::infer::export_torchscript(*x.net, x.config, x.exported);
+            n2n::deploy::export_torchscript(*x.net, x.config, x.exported);
             // 4:3 mosaic of the requested size, both sides even.
             const double mp = frame_megapixels();
             const auto h = static_cast<std::int64_t>(std::round(std::sqrt(mp * 1e6 * 3 / 4) / 2));

@@ -1,9 +1,55 @@
 # n2n_add_component(NAME SOURCES ... DEPS ...): one folder = one object library n2n_NAME whose
-# objects are archived into libn2n_raw.a. DEPS are its public dependencies (targets).
+# objects are archived into libn2n_raw.a. DEPS are its public dependencies (targets): the only
+# components whose headers it may include (n2n_check_layering enforces that at build time).
 function(n2n_add_component name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_library(n2n_${name} OBJECT ${ARG_SOURCES})
   target_link_libraries(n2n_${name} PUBLIC ${ARG_DEPS})
   n2n_set_warnings(n2n_${name})
   set_property(GLOBAL APPEND PROPERTY N2N_COMPONENTS n2n_${name})
+  set_target_properties(n2n_${name} PROPERTIES N2N_COMPONENT_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+endfunction()
+
+# Writes every component's folders and n2n_ dependencies to layering.json and adds a target, built
+# with everything, that fails when a source or public header includes a component it does not
+# depend on (scripts/check_layering.py).
+function(n2n_check_layering)
+  find_program(N2N_LAYERING_PYTHON NAMES python3 REQUIRED)
+  get_property(components GLOBAL PROPERTY N2N_COMPONENTS)
+  set(json "{")
+  set(separator "")
+  foreach(target IN LISTS components)
+    string(REGEX REPLACE "^n2n_" "" name ${target})
+    get_target_property(dir ${target} N2N_COMPONENT_DIR)
+    set(dirs "\"${dir}\"")
+    foreach(root libn2n_raw bayer pipeline)
+      if(IS_DIRECTORY ${PROJECT_SOURCE_DIR}/${root}/include/n2n_raw/${name})
+        string(APPEND dirs ", \"${PROJECT_SOURCE_DIR}/${root}/include/n2n_raw/${name}\"")
+      endif()
+    endforeach()
+    set(files "")
+    if(name STREQUAL "core")  # core's public headers sit at the top of include/n2n_raw/
+      file(GLOB core_headers ${PROJECT_SOURCE_DIR}/libn2n_raw/include/n2n_raw/*.hpp)
+      foreach(header IN LISTS core_headers)
+        list(APPEND files "\"${header}\"")
+      endforeach()
+      list(JOIN files ", " files)
+    endif()
+    get_target_property(links ${target} INTERFACE_LINK_LIBRARIES)
+    set(deps "")
+    foreach(link IN LISTS links)
+      if(link IN_LIST components)
+        string(REGEX REPLACE "^n2n_" "" dep ${link})
+        list(APPEND deps "\"${dep}\"")
+      endif()
+    endforeach()
+    list(JOIN deps ", " deps)
+    string(APPEND json "${separator}\n  \"${name}\": {\"dirs\": [${dirs}], \"files\": [${files}], \"deps\": [${deps}]}")
+    set(separator ",")
+  endforeach()
+  string(APPEND json "\n}\n")
+  file(WRITE ${PROJECT_BINARY_DIR}/layering.json "${json}")
+  add_custom_target(n2n_check_layering ALL
+    COMMAND ${N2N_LAYERING_PYTHON} ${PROJECT_SOURCE_DIR}/scripts/check_layering.py ${PROJECT_BINARY_DIR}/layering.json
+    COMMENT "Checking that includes follow the components' declared dependencies" VERBATIM)
 endfunction()

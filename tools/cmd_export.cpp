@@ -2,7 +2,7 @@
 // `n2n export CHECKPOINT -o model.pt`: the trained network as a self-contained TorchScript module.
 #include "commands.hpp"
 
-#include "n2n_raw/infer/model.hpp"
+#include "n2n_raw/deploy/torchscript.hpp"
 #include "n2n_raw/model/checkpoint.hpp"
 
 #include <fmt/format.h>
@@ -17,19 +17,21 @@ void register_export(CLI::App& app) {
     };
     auto options = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
-        "export", fmt::format("Write a trained checkpoint as a TorchScript module (torch::jit::load / torch.jit.load) "
-                              "that runs without n2n_raw.\nContract: {}.\nThe module also has the attribute "
-                              "`input_contract` and the method `contract()` stating this.",
-                              infer::kInputContract));
+        "export", "Write a trained checkpoint as a TorchScript module (torch::jit::load / torch.jit.load) "
+                  "that runs without n2n_raw, traced from the network's own definition.\nContract: float32 "
+                  "N x 4 x H x W, packed R, Gr, Gb, B in [0, 1]; H and W multiples of 32 for the U-Net (the "
+                  "module's attribute `n2n_multiple`); output of the same shape.\nThe module states this in "
+                  "the attribute `input_contract` and the method `contract()`, and its receptive radius and "
+                  "stages in `n2n_*` attributes.");
     cmd->add_option("checkpoint", options->checkpoint, "Checkpoint written by `n2n train`")
         ->required()
         ->check(CLI::ExistingFile);
     cmd->add_option("-o,--output", options->output, "TorchScript file to write (atomically)")->capture_default_str();
     cmd->callback([options] {
         const auto loaded = model::load_checkpoint(options->checkpoint, torch::kCPU);
-        infer::export_torchscript(*loaded.net, loaded.config, options->output);
+        deploy::export_torchscript(*loaded.net, loaded.config, options->output);
         fmt::print("wrote {} (network {}, epoch {})\ninput contract: {}\n", options->output, loaded.config.to_json(),
-                   loaded.epoch, infer::kInputContract);
+                   loaded.epoch, deploy::input_contract(loaded.net->geometry()));
     });
 }
 

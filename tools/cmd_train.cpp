@@ -12,6 +12,7 @@
 #include "n2n_raw/train/trainer.hpp"
 
 #include <fmt/format.h>
+#include <torch/utils.h>
 #include <memory>
 
 namespace n2n::cli {

@@ -17,19 +17,6 @@ namespace {
 
 std::int64_t round_up(std::int64_t v, std::int64_t m) { return (v + m - 1) / m * m; }
 
-// Pads H and W (dims 2, 3) up to multiples of m as the untiled run does: reflection, or edge
-// replication for planes too small to reflect.
-torch::Tensor pad_to_multiple(const torch::Tensor& x, std::int64_t m) {
-    const std::int64_t h = x.size(2), w = x.size(3);
-    const std::int64_t pad_h = round_up(h, m) - h, pad_w = round_up(w, m) - w;
-    if (pad_h == 0 && pad_w == 0) return x;
-    namespace F = torch::nn::functional;
-    const bool can_reflect = pad_h < h && pad_w < w;
-    F::PadFuncOptions::mode_t mode = torch::kReflect;
-    if (!can_reflect) mode = torch::kReplicate;
-    return F::pad(x, F::PadFuncOptions({0, pad_w, 0, pad_h}).mode(mode));
-}
-
 // One tile: the core [y0, y1) × [x0, x1) and its window, the core plus `halo` of context on each
 // side clipped to the image. All bounds are multiples of 32 (the pooling grid of the full frame).
 struct Tile {
@@ -71,28 +58,34 @@ torch::Tensor run_tiled(const Model& model, const torch::Tensor& padded, std::in
     return out;
 }
 
-// Stages A and C per tile with a small halo, stage B (1/8 scale and below, where the large
-// receptive field comes from) once on the whole frame. The full-frame intermediates are the
-// pooled features at 1/2, 1/4 and 1/8 scale: about 0.4 of the input's size times 48/4 channels.
-torch::Tensor run_staged(const Model& model, const torch::Tensor& padded, std::int64_t tile, std::int64_t halo_a,
-                         std::int64_t halo_c) {
+// The head and the tail per tile with their small halos, the body (the coarse scales, where the
+// wide receptive field comes from) once on the whole frame. The full-frame intermediates are
+// the head's maps: for the U-Net, the pooled features at 1/2, 1/4 and 1/8 scale.
+torch::Tensor run_staged(const Model& model, const model::StagePlan& plan, const torch::Tensor& padded,
+                         std::int64_t tile, std::int64_t halo_head, std::int64_t halo_tail) {
     const std::int64_t n = padded.size(0), hp = padded.size(2), wp = padded.size(3);
-    std::array<torch::Tensor, 3> pooled;  // p1, p2, p3 of the whole frame
-    for (const auto& k : make_tiles(hp, wp, tile, halo_a)) {
-        const auto parts = model.stage_a(window_of(padded, k, 1));
-        for (std::size_t level = 0; level < 3; ++level) {
-            const std::int64_t scale = std::int64_t{2} << level;
-            if (!pooled[level].defined())
-                pooled[level] = torch::empty({n, parts[level].size(1), hp / scale, wp / scale}, parts[level].options());
-            copy_core(pooled[level], parts[level], k, scale);
+    const std::size_t levels = plan.head_scales.size();
+    std::vector<torch::Tensor> maps(levels);  // the head's maps of the whole frame
+    for (const auto& k : make_tiles(hp, wp, tile, halo_head)) {
+        const auto parts = model.head(window_of(padded, k, 1));
+        if (parts.size() != levels)
+            throw FormatError("", "stage_head", fmt::format("returned {} maps, the stage plan says {}", parts.size(), levels));
+        for (std::size_t level = 0; level < levels; ++level) {
+            const std::int64_t scale = plan.head_scales[level];
+            if (!maps[level].defined())
+                maps[level] = torch::empty({n, parts[level].size(1), hp / scale, wp / scale}, parts[level].options());
+            copy_core(maps[level], parts[level], k, scale);
         }
     }
-    const torch::Tensor deep = model.stage_b(pooled[2]);
-    pooled[2] = torch::Tensor();  // stage C starts from `deep`: free p3 before the peak
+    const torch::Tensor deep = model.body(maps.back());
+    maps.pop_back();  // the tail starts from `deep`: free the coarsest map before the peak
+    const std::int64_t deep_scale = plan.grid();
     torch::Tensor out;
-    for (const auto& k : make_tiles(hp, wp, tile, halo_c)) {
-        const torch::Tensor result = model.stage_c(window_of(deep, k, 8), window_of(pooled[1], k, 4),
-                                                   window_of(pooled[0], k, 2), window_of(padded, k, 1));
+    for (const auto& k : make_tiles(hp, wp, tile, halo_tail)) {
+        std::vector<torch::Tensor> skips;
+        for (std::size_t level = 0; level < maps.size(); ++level)
+            skips.push_back(window_of(maps[level], k, plan.head_scales[level]));
+        const torch::Tensor result = model.tail(window_of(deep, k, deep_scale), skips, window_of(padded, k, 1));
         if (!out.defined()) out = torch::empty({n, result.size(1), hp, wp}, result.options());
         copy_core(out, result, k, 1);
     }
@@ -109,17 +102,17 @@ torch::Tensor denoise_packed(const Model& model, const torch::Tensor& packed, co
     c10::InferenceMode guard;
     const torch::Tensor x = (batched ? packed : packed.unsqueeze(0)).to(model.device(), torch::kFloat32);
     const std::int64_t h = x.size(2), w = x.size(3), m = model.required_multiple();
-    const torch::Tensor padded = pad_to_multiple(x, m);
+    const torch::Tensor padded = model::pad_to_multiple(x, m);
     const std::int64_t hp = padded.size(2), wp = padded.size(3);
     const std::int64_t tile = options.tile <= 0 ? 0 : round_up(options.tile, m);
     torch::Tensor out;
     if (tile == 0 || (hp <= tile && wp <= tile)) {
         out = model.forward(padded);
-    } else if (model.has_stages()) {
-        const auto halo = [&](std::int64_t fallback) {
-            return round_up(options.halo < 0 ? fallback : options.halo, Model::kStageGrid);
-        };
-        out = run_staged(model, padded, tile, halo(Model::kStageHaloA), halo(Model::kStageHaloC));
+    } else if (const auto& plan = model.stage_plan()) {
+        // Tile edges on the stage grid keep every pooled cell whole; halos round up to it too.
+        const std::int64_t grid = plan->grid();
+        const auto halo = [&](std::int64_t exact) { return round_up(options.halo < 0 ? exact : options.halo, grid); };
+        out = run_staged(model, *plan, padded, round_up(tile, grid), halo(plan->halo_head), halo(plan->halo_tail));
     } else {
         out = run_tiled(model, padded, tile, round_up(options.halo < 0 ? model.receptive_radius() : options.halo, m));
     }
@@ -130,28 +123,48 @@ torch::Tensor denoise_packed(const Model& model, const torch::Tensor& packed, co
     return batched ? out : out.squeeze(0);
 }
 
+namespace {
+
+// The mosaic with `top`/`left`/`bottom`/`right` (0 or 1) extra rows and columns by reflection:
+// the mirrored pixel two steps away has the colour the new position needs, so the CFA continues.
+Image<float> reflect_pad(ImageView<const float> mosaic, int top, int left, int bottom, int right) {
+    const std::ptrdiff_t h = mosaic.height(), w = mosaic.width();
+    Image<float> out(h + top + bottom, w + left + right);
+    const auto source = [](std::ptrdiff_t i, std::ptrdiff_t n) { return i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i; };
+    for (std::ptrdiff_t r = 0; r < out.height(); ++r) {
+        const float* in = mosaic.row(source(r - top, h));
+        float* dst = out.view().row(r);
+        for (std::ptrdiff_t c = 0; c < out.width(); ++c) dst[c] = in[source(c - left, w)];
+    }
+    return out;
+}
+
+}  // namespace
+
 Image<float> denoise_mosaic(const Model& model, ImageView<const float> mosaic, bayer::BayerPhase phase,
-                            const TileOptions& options) {
+                            const TileOptions& options, PhaseAlignment alignment) {
     if (mosaic.height() < 2 || mosaic.width() < 2)
         throw ConfigError("", "size", fmt::format("mosaic {}x{} is smaller than one 2x2 cell", mosaic.height(),
                                                   mosaic.width()));
     const std::ptrdiff_t h = mosaic.height(), w = mosaic.width();
-    // An odd last row/column gets a partner: the same-colour row/column two before it.
-    Image<float> even;
+    // Shift: one mirrored row/column on top/left brings the first cell to RGGB. Either way an odd
+    // last row/column gets its mirrored partner.
+    const bool shift = alignment == PhaseAlignment::Shift;
+    const int top = shift ? phase.row_shift() : 0, left = shift ? phase.col_shift() : 0;
+    const int bottom = static_cast<int>((h + top) % 2), right = static_cast<int>((w + left) % 2);
+    const bayer::BayerPhase packed_phase = shift ? bayer::BayerPhase::RGGB : phase;
+    Image<float> padded;
     ImageView<const float> input = mosaic;
-    if (h % 2 != 0 || w % 2 != 0) {
-        even = Image<float>(h + h % 2, w + w % 2);
-        for (std::ptrdiff_t r = 0; r < even.height(); ++r)
-            for (std::ptrdiff_t c = 0; c < even.width(); ++c)
-                even(r, c) = mosaic(r < h ? r : r - 2 < 0 ? 0 : r - 2, c < w ? c : c - 2 < 0 ? 0 : c - 2);
-        input = even.view();
+    if (top + left + bottom + right > 0) {
+        padded = reflect_pad(mosaic, top, left, bottom, right);
+        input = padded.view();
     }
-    const torch::Tensor packed = pack_to_tensor(input, phase);
+    const torch::Tensor packed = pack_to_tensor(input, packed_phase);
     const torch::Tensor denoised = denoise_packed(model, packed, options).to(torch::kCPU);
-    Image<float> full = unpack_from_tensor(denoised, phase);
+    Image<float> full = unpack_from_tensor(denoised, packed_phase);
     if (full.height() == h && full.width() == w) return full;
     Image<float> out(h, w);
-    for (std::ptrdiff_t r = 0; r < h; ++r) std::copy_n(full.view().row(r), w, out.view().row(r));
+    for (std::ptrdiff_t r = 0; r < h; ++r) std::copy_n(full.view().row(r + top) + left, w, out.view().row(r));
     return out;
 }
 

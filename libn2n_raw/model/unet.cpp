@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "n2n_raw/error.hpp"
-#include "n2n_raw/model/denoiser.hpp"
+#include "n2n_raw/model/unet.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+
+#include <array>
 
 namespace n2n::model {
 namespace {
@@ -36,48 +36,32 @@ void init_weights(torch::nn::Module& m, bool residual) {
     }
 }
 
+// Sum of the half-widths of the convolutions in a block, in the block's own pixels.
+int conv_reach(const torch::nn::Sequential& block) {
+    int reach = 0;
+    for (const auto& layer : block->children())
+        if (const auto* c = layer->as<torch::nn::Conv2d>()) reach += static_cast<int>((*c->options.kernel_size())[0] / 2);
+    return reach;
+}
+
 }  // namespace
-
-std::string NetConfig::to_json() const {
-    return nlohmann::json{{"arch", arch}, {"in_channels", in_channels}, {"out_channels", out_channels},
-                          {"features", features}, {"residual", residual}}
-        .dump();
-}
-
-NetConfig NetConfig::from_json(const std::string& text) {
-    try {
-        const auto j = nlohmann::json::parse(text);
-        NetConfig c;
-        c.arch = j.at("arch").get<std::string>();
-        c.in_channels = j.at("in_channels").get<int>();
-        c.out_channels = j.at("out_channels").get<int>();
-        c.features = j.value("features", 48);
-        c.residual = j.value("residual", false);  // absent in checkpoints written before the option
-        return c;
-    } catch (const nlohmann::json::exception& e) {
-        throw FormatError("", "net", fmt::format("bad network description '{}': {}", text, e.what()));
-    }
-}
-
-std::int64_t Denoiser::parameter_count() const {
-    std::int64_t n = 0;
-    for (const auto& p : parameters()) n += p.numel();
-    return n;
-}
 
 UNet::UNet(int in_channels, int out_channels, int features, bool residual) : residual_(residual) {
     const int f = features, f2 = 2 * features;
-    enc0_ = register_module("enc0", torch::nn::Sequential(conv(in_channels, f, 3), lrelu(), conv(f, f, 3), lrelu(), pool()));
-    enc1_ = register_module("enc1", torch::nn::Sequential(conv(f, f, 3), lrelu(), pool()));
-    enc2_ = register_module("enc2", torch::nn::Sequential(conv(f, f, 3), lrelu(), pool()));
-    enc3_ = register_module("enc3", torch::nn::Sequential(conv(f, f, 3), lrelu(), pool()));
-    enc4_ = register_module("enc4", torch::nn::Sequential(conv(f, f, 3), lrelu(), pool()));
-    enc5_ = register_module("enc5", torch::nn::Sequential(conv(f, f, 3), lrelu()));
+    for (int level = 0; level <= kLevels; ++level) {
+        torch::nn::Sequential block(conv(level == 0 ? in_channels : f, f, 3), lrelu());
+        if (level == 0) {
+            block->push_back(conv(f, f, 3));
+            block->push_back(lrelu());
+        }
+        if (level < kLevels) block->push_back(pool());
+        enc_.push_back(register_module(fmt::format("enc{}", level), block));
+    }
     // up5 sees the 48-feature bottleneck, the others the 96-feature decoder output.
-    const std::array<int, 5> up_in{f, f2, f2, f2, f2};
-    const std::array<int, 5> skip{f, f, f, f, in_channels};  // pool4, pool3, pool2, pool1, input
-    for (int i = 0; i < 5; ++i) {
-        const int level = 5 - i;
+    const std::array<int, kLevels> up_in{f, f2, f2, f2, f2};
+    const std::array<int, kLevels> skip{f, f, f, f, in_channels};  // pool4, pool3, pool2, pool1, input
+    for (int i = 0; i < kLevels; ++i) {
+        const int level = kLevels - i;
         auto up = torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(up_in[i], up_in[i], 2).stride(2).bias(true));
         up_.push_back(register_module(fmt::format("up{}", level), up));
         torch::nn::Sequential dec(conv(up_in[i] + skip[i], f2, 3), lrelu(), conv(f2, f2, 3), lrelu());
@@ -93,59 +77,84 @@ UNet::UNet(int in_channels, int out_channels, int features, bool residual) : res
     init_weights(*this, residual);
     if (residual) {
         torch::NoGradGuard no_grad;
-        auto head = dec_.back()->ptr(dec_.back()->size() - 1)->named_parameters(false);
-        head["weight"].zero_();
+        auto output_layer = dec_.back()->ptr(dec_.back()->size() - 1)->named_parameters(false);
+        output_layer["weight"].zero_();
     }
 }
 
-torch::Tensor UNet::forward(const torch::Tensor& x) {
-    const auto p1 = enc0_->forward(x);
-    const auto p2 = enc1_->forward(p1);
-    const auto p3 = enc2_->forward(p2);
-    const auto p4 = enc3_->forward(p3);
-    auto h = enc5_->forward(enc4_->forward(p4));
-    const std::array<const torch::Tensor*, 5> skips{&p4, &p3, &p2, &p1, &x};
-    for (std::size_t i = 0; i < 5; ++i) {
-        h = torch::cat({up_[i]->forward(h), *skips[i]}, 1);
-        h = dec_[i]->forward(h);
+Geometry UNet::geometry() const {
+    // Walk the path from the input down to the bottleneck and back up, adding each layer's reach
+    // at its scale: a 3×3 conv at scale s reaches s pixels, a 2× pool or up-convolution s.
+    int radius = 0;
+    for (int level = 0; level <= kLevels; ++level) {
+        const int scale = 1 << level;
+        radius += conv_reach(enc_[static_cast<std::size_t>(level)]) * scale;
+        if (level < kLevels) radius += scale;  // the pool
+    }
+    for (int i = 0; i < kLevels; ++i) {
+        const int scale = 1 << (kLevels - i - 1);  // resolution after up-sampling
+        radius += scale + conv_reach(dec_[static_cast<std::size_t>(i)]) * scale;
+    }
+    return {1 << kLevels, radius};
+}
+
+std::optional<StagePlan> UNet::stage_plan() const {
+    // Pools and up-convolutions only move whole cells when tile edges lie on the grid, so the
+    // halos are the convolutions' reach in each stage.
+    StagePlan plan;
+    for (int level = 0; level < kHeadLevels; ++level) {
+        plan.head_scales.push_back(2 << level);
+        plan.halo_head += conv_reach(enc_[static_cast<std::size_t>(level)]) * (1 << level);
+    }
+    for (int level = kHeadLevels; level >= 1; --level)
+        plan.halo_tail += conv_reach(dec_[static_cast<std::size_t>(kLevels - level)]) * (1 << (level - 1));
+    return plan;
+}
+
+std::vector<torch::Tensor> UNet::head(const torch::Tensor& x) {
+    std::vector<torch::Tensor> pooled;
+    torch::Tensor h = x;
+    for (int level = 0; level < kHeadLevels; ++level) {
+        h = enc_[static_cast<std::size_t>(level)]->forward(h);
+        pooled.push_back(h);
+    }
+    return pooled;
+}
+
+torch::Tensor UNet::body(const torch::Tensor& coarsest) {
+    // Deeper encoder levels, keeping their pooled maps as skips, then the decoder back up to the
+    // coarsest head scale.
+    std::vector<torch::Tensor> skips{coarsest};
+    torch::Tensor h = coarsest;
+    for (int level = kHeadLevels; level <= kLevels; ++level) {
+        h = enc_[static_cast<std::size_t>(level)]->forward(h);
+        if (level < kLevels) skips.push_back(h);
+    }
+    skips.pop_back();  // the bottleneck's own pooled input is not a skip
+    for (int i = 0; i < kLevels - kHeadLevels; ++i) {
+        h = torch::cat({up_[static_cast<std::size_t>(i)]->forward(h), skips.back()}, 1);
+        skips.pop_back();
+        h = dec_[static_cast<std::size_t>(i)]->forward(h);
+    }
+    return h;
+}
+
+torch::Tensor UNet::tail(const torch::Tensor& deep, const std::vector<torch::Tensor>& skips, const torch::Tensor& x) {
+    torch::Tensor h = deep;
+    for (int i = kLevels - kHeadLevels; i < kLevels; ++i) {
+        const int level = kLevels - i;  // 3, 2, 1
+        const torch::Tensor& skip = level == 1 ? x : skips.at(static_cast<std::size_t>(level - 2));
+        h = torch::cat({up_[static_cast<std::size_t>(i)]->forward(h), skip}, 1);
+        h = dec_[static_cast<std::size_t>(i)]->forward(h);
     }
     return residual_ ? h + x : h;
 }
 
-std::vector<std::string> available_architectures() { return {"unet"}; }
-
-std::shared_ptr<Denoiser> make_denoiser(const NetConfig& config) {
-    if (config.in_channels <= 0 || config.out_channels <= 0 || config.features <= 0)
-        throw ConfigError("", "net", fmt::format("channel counts must be positive: {}", config.to_json()));
-    if (config.residual && config.in_channels != config.out_channels)
-        throw ConfigError("", "residual", fmt::format("a residual network maps C channels to C: {}", config.to_json()));
-    if (config.arch == "unet")
-        return std::make_shared<UNet>(config.in_channels, config.out_channels, config.features, config.residual);
-    throw ConfigError("", "arch", fmt::format("unknown network '{}' (available: unet)", config.arch));
-}
-
-torch::Tensor forward_padded(Denoiser& net, const torch::Tensor& input) {
-    const bool batched = input.dim() == 4;
-    if (!batched && input.dim() != 3)
-        throw ConfigError("", "input", fmt::format("expected N x C x H x W or C x H x W, got {} dimensions", input.dim()));
-    torch::Tensor x = batched ? input : input.unsqueeze(0);
-    const std::int64_t h = x.size(2), w = x.size(3), m = net.required_multiple();
-    const std::int64_t pad_h = (m - h % m) % m, pad_w = (m - w % m) % m;
-    if (pad_h != 0 || pad_w != 0) {
-        namespace F = torch::nn::functional;
-        // Reflection needs pad < size; tiny images fall back to repeating the edge.
-        const bool can_reflect = pad_h < h && pad_w < w;
-        auto pad = F::PadFuncOptions({0, pad_w, 0, pad_h});
-        if (can_reflect) {
-            pad.mode(torch::kReflect);
-        } else {
-            pad.mode(torch::kReplicate);
-        }
-        x = F::pad(x, pad);
-    }
-    torch::Tensor y = net.forward(x);
-    y = y.slice(2, 0, h).slice(3, 0, w);
-    return batched ? y : y.squeeze(0);
+torch::Tensor UNet::forward(const torch::Tensor& x) {
+    auto maps = head(x);
+    const torch::Tensor coarsest = maps.back();
+    maps.pop_back();
+    return tail(body(coarsest), maps, x);
 }
 
 }  // namespace n2n::model

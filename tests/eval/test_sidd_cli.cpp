@@ -4,6 +4,7 @@
 // output is known: identity (validate must report the noisy input's own PSNR/SSIM, as
 // scikit-image computes it) and "halve the red channel" (submit's files must show the red pixels
 // of each phone's CFA phase halved, so a wrong phase or orientation fails).
+#include "n2n_raw/deploy/torchscript.hpp"
 #include "n2n_raw/infer/model.hpp"
 #include "n2n_raw/model/checkpoint.hpp"
 #include "support/test_data.hpp"
@@ -16,8 +17,12 @@ using namespace n2n;
 
 namespace {
 
+// A pointwise TorchScript model written by hand, as a user's own file would be; it states the
+// geometry the tiler needs (any size, no spatial context) as every n2n-loadable module must.
 void write_script_model(const std::filesystem::path& path, const std::string& body) {
     torch::jit::Module m("TestModel");
+    m.register_attribute("n2n_multiple", c10::IntType::get(), std::int64_t{1});
+    m.register_attribute("n2n_receptive_radius", c10::IntType::get(), std::int64_t{0});
     m.define(fmt::format("def forward(self, x: Tensor) -> Tensor:\n    return {}\n", body));
     m.save(path.string());
 }
@@ -65,7 +70,7 @@ TEST_CASE("n2n export writes a TorchScript module that states its contract") {
     REQUIRE(test::run(fmt::format("{} export {} -o {}", cli(), (dir / "ckpt.pt").string(), (dir / "model.pt").string())) ==
             0);
     auto module = torch::jit::load((dir / "model.pt").string());
-    CHECK(module.attr("input_contract").toStringRef() == infer::kInputContract);
+    CHECK(module.attr("input_contract").toStringRef() == deploy::input_contract(net->geometry()));
     const auto x = torch::rand({1, 4, 32, 64});
     torch::NoGradGuard no_grad;
     net->eval();

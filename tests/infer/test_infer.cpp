@@ -3,6 +3,7 @@
 // tiled == untiled with the real U-Net on a real raw crop, the receptive radius the tiler relies
 // on, and the TorchScript export (equal outputs, loads back, states its contract).
 #include "n2n_raw/bayer/geometry.hpp"
+#include "n2n_raw/deploy/torchscript.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/infer/denoise.hpp"
 #include "n2n_raw/infer/model.hpp"
@@ -32,7 +33,7 @@ public:
         CHECK(x.size(3) % 32 == 0);
         return x * scale_.to(x.device()).view({1, 4, 1, 1});
     }
-    int required_multiple() const override { return 32; }
+    model::Geometry geometry() const override { return {32, 0}; }
 
 private:
     torch::Tensor scale_;
@@ -42,7 +43,7 @@ private:
 class Identity : public model::Denoiser {
 public:
     torch::Tensor forward(const torch::Tensor& x) override { return x; }
-    int required_multiple() const override { return 32; }
+    model::Geometry geometry() const override { return {32, 0}; }
 };
 
 // The U-Net with kaiming weights at full scale (no × 0.1): far context then really reaches the
@@ -102,6 +103,55 @@ TEST_CASE("denoise_mosaic keeps size, phase and range for every phase and odd si
             }
         }
     CHECK_THROWS_AS(infer::denoise_packed(model, torch::zeros({3, 8, 8})), ConfigError);
+}
+
+// Stand-in network that answers each red pixel with the Gr plane's value at the same packed
+// position: in RGGB geometry that is the red pixel's right-hand neighbour.
+class RedFromGr : public model::Denoiser {
+public:
+    torch::Tensor forward(const torch::Tensor& x) override {
+        auto y = x.clone();
+        y.select(1, 0).copy_(x.select(1, 1));
+        return y;
+    }
+    model::Geometry geometry() const override { return {32, 0}; }
+};
+
+TEST_CASE("phase alignment by shift keeps RGGB's sub-pixel geometry for every phase") {
+    auto model = infer::Model::from_module(std::make_shared<RedFromGr>(), {}, torch::kCPU);
+    const int h = 10, w = 12;
+    Image<float> mosaic(h, w);
+    for (int r = 0; r < h; ++r)
+        for (int c = 0; c < w; ++c) mosaic(r, c) = static_cast<float>(r * w + c) / (h * w);  // all distinct
+    const int reds = h * w / 4;
+    for (const auto phase : bayer::kAllPhases)
+        for (const auto alignment : {infer::PhaseAlignment::Shift, infer::PhaseAlignment::Reorder}) {
+            const auto out = infer::denoise_mosaic(model, mosaic.view(), phase, {}, alignment);
+            int from_right = 0, from_left = 0;
+            bool others_unchanged = true;
+            for (int r = 0; r < h; ++r)
+                for (int c = 0; c < w; ++c) {
+                    if (phase.color_at(r, c) != bayer::CfaColor::Red) {
+                        others_unchanged = others_unchanged && out(r, c) == mosaic(r, c);
+                        continue;
+                    }
+                    if (c + 1 < w && out(r, c) == mosaic(r, c + 1)) ++from_right;
+                    if (c > 0 && out(r, c) == mosaic(r, c - 1)) ++from_left;
+                }
+            const auto label = fmt::format("phase {} {}", phase.name(),
+                                           alignment == infer::PhaseAlignment::Shift ? "shift" : "reorder");
+            CHECK_MESSAGE(others_unchanged, label);
+            // Red in odd columns (GRBG, BGGR) also sits in the last column, whose right-hand
+            // neighbour is the mirrored left-hand one.
+            const bool odd_red_columns = phase.col_shift() == 1;
+            if (alignment == infer::PhaseAlignment::Shift) {
+                CHECK_MESSAGE(from_right == (odd_red_columns ? reds - h / 2 : reds), label);
+                CHECK_MESSAGE(from_left == (odd_red_columns ? h / 2 : 0), label);
+            } else {  // reordering mirrors the geometry of those phases: red takes its left neighbour
+                CHECK_MESSAGE(from_right == (odd_red_columns ? 0 : reds), label);
+                CHECK_MESSAGE(from_left == (odd_red_columns ? reds : 0), label);
+            }
+        }
 }
 
 TEST_CASE("clipping never writes into the caller's tensor, even when the module returns its input") {
@@ -201,15 +251,15 @@ TEST_CASE("TorchScript export: same output, loads back, states its contract") {
         net->eval();
         eager = net->forward(x);
     }
-    infer::export_torchscript(*net, config, dir / "model.pt");
+    deploy::export_torchscript(*net, config, dir / "model.pt");
     auto loaded = torch::jit::load((dir / "model.pt").string());
     {
         torch::NoGradGuard no_grad;
         const auto scripted = loaded.forward({x}).toTensor();
         CHECK((scripted - eager).abs().max().item<float>() < 1e-5F);
     }
-    CHECK(loaded.attr("input_contract").toStringRef() == infer::kInputContract);
-    CHECK(loaded.run_method("contract").toStringRef() == infer::kInputContract);
+    CHECK(loaded.attr("input_contract").toStringRef() == deploy::input_contract(net->geometry()));
+    CHECK(loaded.run_method("contract").toStringRef() == deploy::input_contract(net->geometry()));
 
     // Every route to a runnable model gives the same numbers.
     model::save_checkpoint(dir / "ckpt.pt", *net, config, nullptr, 3);

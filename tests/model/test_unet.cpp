@@ -22,7 +22,7 @@ public:
         REQUIRE(x.size(3) % 32 == 0);
         return x.clone();
     }
-    int required_multiple() const override { return 32; }
+    n2n::model::Geometry geometry() const override { return {32, 0}; }
 };
 
 }  // namespace

@@ -13,7 +13,7 @@ class Scale : public n2n::model::Denoiser {
 public:
     explicit Scale(float w) { w_ = register_parameter("w", torch::full({1}, w)); }
     torch::Tensor forward(const torch::Tensor& x) override { return x * w_; }
-    int required_multiple() const override { return 1; }
+    n2n::model::Geometry geometry() const override { return {1, 0}; }
     torch::Tensor w_;
 };
 

@@ -3,13 +3,15 @@
 //
 // Tiling works on the packed image (so every tile origin is an even mosaic offset and keeps the
 // CFA phase). The packed image is first padded by reflection to multiples of 32 exactly as an
-// untiled run would be; it is then cut into core tiles whose origins are multiples of 32 (the
-// 5 pooling grids of every tile line up with the untiled run's), each run with `halo` packed
-// pixels of real context on every side, and only the core is kept. With halo >= the network's
-// receptive radius the result equals the untiled run up to float rounding.
-// Networks with stages (Model::has_stages: our U-Net as TorchScript) are tiled per stage instead:
-// the full-resolution encoder and decoder levels per tile with a halo of 8 and 16 pixels (their
-// receptive radii), the 1/8-scale-and-below part once on the whole frame; equally exact.
+// untiled run would be (to the network's own multiple, 32 for the U-Net); it is then cut into core
+// tiles whose origins are multiples of it (the pooling grids of every tile line up with the
+// untiled run's), each run with `halo` packed pixels of real context on every side, and only the
+// core is kept. With halo >= the network's receptive radius the result equals the untiled run up
+// to float rounding.
+// Models with a stage plan (Model::stage_plan: the TorchScript forms of networks that declare
+// one) are tiled per stage instead: the head and tail per tile with the small halos the plan
+// states (8 and 16 packed pixels for the U-Net), the body once on the whole frame; equally exact.
+// Everything here reads the network's own description; no network is named.
 #pragma once
 
 #include "n2n_raw/bayer/cfa.hpp"
@@ -26,11 +28,11 @@
 namespace n2n::infer {
 
 struct TileOptions {
-    /// Core tile side in packed pixels (rounded up to a multiple of 32); 0: never tile.
+    /// Core tile side in packed pixels (rounded up to the network's multiple); 0: never tile.
     std::int64_t tile = 512;
-    /// Context on each side of a core tile in packed pixels (rounded up to a multiple of 32, or
-    /// of 8 for staged networks); negative: what makes the result exact (Model::kStageHaloA/C
-    /// for staged networks, else the model's receptive radius).
+    /// Context on each side of a core tile in packed pixels (rounded up to the network's multiple,
+    /// or to the stage grid for staged models); negative: what makes the result exact (the stage
+    /// plan's halos for staged models, else the network's receptive radius).
     std::int64_t halo = -1;
     /// Clamp the output to [0, 1] (the range of the normalised input).
     bool clip = true;
@@ -41,11 +43,21 @@ struct TileOptions {
 /// Throws ConfigError (field "input") for a wrong rank or channel count.
 torch::Tensor denoise_packed(const Model& model, const torch::Tensor& packed, const TileOptions& options = {});
 
+/// How a mosaic of any CFA phase reaches the network, which sees packed R, Gr, Gb, B.
+enum class PhaseAlignment : std::uint8_t {
+    /// Route each 2×2 cell's pixels to their colour's plane (bayer/pack.hpp). Cheap, but for a
+    /// non-RGGB phase the four planes' sub-pixel offsets are mirrored relative to RGGB.
+    Reorder,
+    /// Bayer unification (Liu et al. 2019): a mirrored row and/or column on top/left makes the
+    /// frame RGGB, so the planes keep RGGB's geometry; removed again after denoising.
+    Shift,
+};
+
 /// Denoises a normalised mosaic (row-major, any size ≥ 2 × 2, phase of pixel (0, 0)) and returns
 /// a mosaic of the same size, phase and range. An odd last row/column is denoised using a copy
-/// of the same-colour row/column two before it, then dropped.
+/// of the same-colour row/column two before it (reflection), then dropped.
 Image<float> denoise_mosaic(const Model& model, ImageView<const float> mosaic, bayer::BayerPhase phase,
-                            const TileOptions& options = {});
+                            const TileOptions& options = {}, PhaseAlignment alignment = PhaseAlignment::Reorder);
 
 /// Called after each image with (images done, images in all).
 using Progress = std::function<void(std::ptrdiff_t, std::ptrdiff_t)>;

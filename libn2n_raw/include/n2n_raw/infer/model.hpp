@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: MIT
 // A trained denoiser ready for inference, whichever form it comes in: our checkpoint (run
-// eagerly or as a frozen TorchScript graph built from its weights) or an exported TorchScript file.
+// eagerly or as a frozen TorchScript graph traced from it) or an exported TorchScript file.
+// Every form describes its own geometry and stages (model/denoiser.hpp), which the tiler reads.
 //
 // Input contract of every form: packed raw N × 4 × H × W float32, channels R, Gr, Gb, B
-// (bayer/pack.hpp canonical order), values normalised to [0, 1], H and W multiples of 32.
+// (bayer/pack.hpp canonical order), values normalised to [0, 1], H and W multiples of
+// geometry().multiple.
 #pragma once
 
 #include "n2n_raw/model/denoiser.hpp"
 
 #include <torch/types.h>
 
-#include <array>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace torch::jit {
 struct Module;
@@ -21,16 +24,10 @@ struct Module;
 
 namespace n2n::infer {
 
-/// The input contract of the networks and of exported TorchScript modules, in words.
-inline constexpr const char* kInputContract =
-    "input: float32 tensor N x 4 x H x W, packed Bayer raw in canonical channel order R, Gr, Gb, B "
-    "(RGGB-canonical), values normalised to [0, 1] by black/white level, H and W multiples of 32; "
-    "output: the denoised tensor, same shape and order";
-
 /// How a checkpoint's network is run.
 enum class Backend : std::uint8_t {
     Eager,   ///< the torch::nn module as trained
-    Script,  ///< a TorchScript graph built from its weights, frozen and optimised for inference
+    Script,  ///< the network traced into TorchScript, frozen and optimised for inference
 };
 
 /// A network in eval mode on one device. Cheap to copy (shared state); not for concurrent use.
@@ -39,8 +36,9 @@ public:
     /// Reads our checkpoint (model/checkpoint.hpp) onto `device`. Throws IoError/FormatError.
     static Model from_checkpoint(const std::filesystem::path& path, const torch::Device& device,
                                  Backend backend = Backend::Eager);
-    /// Reads a TorchScript file (torch::jit::load) onto `device`; `optimize`: freeze and apply
-    /// optimize_for_inference. Throws IoError (unreadable) or FormatError (no forward method).
+    /// Reads a TorchScript file that `n2n export` wrote onto `device`; `optimize`: freeze and
+    /// apply optimize_for_inference. Throws IoError (unreadable) or FormatError (no forward
+    /// method, or no geometry attributes).
     static Model from_torchscript(const std::filesystem::path& path, const torch::Device& device, bool optimize = true);
     /// A checkpoint or a TorchScript file, told apart by content.
     static Model load(const std::filesystem::path& path, const torch::Device& device, Backend backend = Backend::Eager);
@@ -53,38 +51,23 @@ public:
     torch::Tensor forward(const torch::Tensor& packed) const;
 
     const torch::Device& device() const { return device_; }
-    /// H and W of forward()'s input must be multiples of this (5 poolings: 32).
-    int required_multiple() const { return 32; }
-    /// Network input half-width of influence, in packed pixels: an output pixel depends only on
-    /// inputs at most this far away. An upper bound derived from the paper's U-Net (3×3 convs and
-    /// 2× pools/up-convs over 5 levels: 95 down + 93 up); tests/infer measures a reach of 157.
-    /// TorchScript files of other networks are assumed to be no wider.
-    int receptive_radius() const { return 188; }
+    /// The network's own geometry (multiple, receptive radius in packed pixels).
+    const model::Geometry& geometry() const { return geometry_; }
+    int required_multiple() const { return geometry_.multiple; }
+    int receptive_radius() const { return geometry_.receptive_radius; }
+    /// The network's stage split, for the TorchScript forms of networks that have one (the eager
+    /// form is the reference path: the tiler runs it whole per tile).
+    const std::optional<model::StagePlan>& stage_plan() const { return stages_; }
+    bool has_stages() const { return stages_.has_value(); }
     /// A description for logs ("checkpoint eager", "torchscript frozen", ...).
     const std::string& description() const { return description_; }
     /// Use channels-last memory format for the input (faster for some CPU/GPU kernels).
     void set_channels_last(bool on) { channels_last_ = on; }
 
-    /// True when the network can run in the three stages below (our U-Net as TorchScript: the
-    /// Script backend or an exported file). The tiler then runs stages A and C per tile with a
-    /// halo of 8 and 16 pixels and stage B once on the whole 1/8-scale frame, which is exact and much cheaper
-    /// than tiling the whole network with its 188-pixel receptive radius.
-    bool has_stages() const;
-    /// Encoder levels 0..2: x (N × 4 × H × W) → pooled features p1, p2, p3 (scales 1/2, 1/4, 1/8).
-    std::array<torch::Tensor, 3> stage_a(const torch::Tensor& x) const;
-    /// Deep levels and the decoder back to 1/8 scale: p3 → h.
-    torch::Tensor stage_b(const torch::Tensor& p3) const;
-    /// Decoder from 1/8 scale to the output: (h, p2, p1, x) → y (N × 4 × H × W).
-    torch::Tensor stage_c(const torch::Tensor& h, const torch::Tensor& p2, const torch::Tensor& p1,
-                          const torch::Tensor& x) const;
-    /// Context (packed pixels) stages A and C need around a tile whose edges lie on the 8-pixel
-    /// grid for exact results: stage A's p3 at 1/8 scale sees 8 input pixels beyond its own
-    /// 8 × 8 footprint; stage C's output sees 16 (two 3×3 convs at scales 1, 1/2 and 1/4 through
-    /// the 2× up-convolutions). tests/infer checks that 16 is exact and 8 is not.
-    static constexpr int kStageHaloA = 8;
-    static constexpr int kStageHaloC = 16;
-    /// Stage tiles must start at multiples of this (three 2× poolings).
-    static constexpr int kStageGrid = 8;
+    /// The stages of stage_plan() (see model::Denoiser::head/body/tail), under InferenceMode.
+    std::vector<torch::Tensor> head(const torch::Tensor& x) const;
+    torch::Tensor body(const torch::Tensor& coarsest) const;
+    torch::Tensor tail(const torch::Tensor& deep, const std::vector<torch::Tensor>& skips, const torch::Tensor& x) const;
 
 private:
     explicit Model(const torch::Device& device) : device_(device) {}
@@ -92,19 +75,10 @@ private:
     torch::Device device_;
     std::shared_ptr<model::Denoiser> eager_;
     std::shared_ptr<torch::jit::Module> script_;
+    model::Geometry geometry_;
+    std::optional<model::StagePlan> stages_;
     std::string description_;
     bool channels_last_ = false;
 };
-
-/// Builds a TorchScript module computing the same function as `net` (the paper's U-Net; its
-/// parameters are copied as module parameters named after the C++ ones with '.' → '_'). The
-/// module has a string attribute `input_contract` (kInputContract) and a method
-/// `contract() -> str` returning it, and the stage methods stage_a/b/c (see Model::has_stages)
-/// with forward(x) = stage_c(stage_b(p3), p2, p1, x). Throws FormatError (field "net") for another architecture.
-torch::jit::Module to_torchscript(model::Denoiser& net, const model::NetConfig& config);
-
-/// Writes to_torchscript(net) to `path` atomically (a file torch::jit::load and Python's
-/// torch.jit.load read). Throws IoError.
-void export_torchscript(model::Denoiser& net, const model::NetConfig& config, const std::filesystem::path& path);
 
 }  // namespace n2n::infer

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: MIT
-// The network interface the trainer and the inference code take, the paper's U-Net, and the
-// factory that builds a network from its configuration (the configuration is what a checkpoint
-// stores, so a checkpoint rebuilds its own network).
+// The network interface the trainer, the tiled inference and every export take, the description
+// a network gives of itself (input multiple, receptive radius, optional stages for tiling), and
+// the factory that builds a network from its configuration (the configuration is what a
+// checkpoint stores, so a checkpoint rebuilds its own network).
 //
 // All networks map N × in_channels × H × W to N × out_channels × H × W on packed raw: channels
 // R, Gr, Gb, B (bayer/pack.hpp), values normalised to [0, 1] by the black/white levels.
 #pragma once
 
 #include <torch/nn/module.h>
-#include <torch/nn/modules/container/sequential.h>
-#include <torch/nn/modules/conv.h>
 #include <torch/types.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,33 +36,54 @@ struct NetConfig {
     friend bool operator==(const NetConfig&, const NetConfig&) = default;
 };
 
-/// Any denoising network: a torch module with a tensor-to-tensor forward.
-class Denoiser : public torch::nn::Module {
-public:
-    /// N × C × H × W → N × C_out × H × W. H and W must be multiples of required_multiple().
-    virtual torch::Tensor forward(const torch::Tensor& x) = 0;
-    /// H and W of the input must be multiples of this (32 for 5 poolings).
-    virtual int required_multiple() const = 0;
-    /// Number of trainable scalars.
-    std::int64_t parameter_count() const;
+/// The spatial facts tiling and padding need, in packed pixels.
+struct Geometry {
+    /// H and W of forward()'s input must be multiples of this (2^poolings).
+    int multiple = 1;
+    /// An output pixel depends only on inputs at most this far away (an upper bound): a tile with
+    /// this much context on every side gives the untiled result.
+    int receptive_radius = 0;
 };
 
-/// The paper's U-Net (Laine et al. 2019 layout as used by Neighbor2Neighbor): 48 features,
-/// LeakyReLU(0.2), five 2× max-pools, ConvTranspose2d(2, 2) up-sampling with skip concatenation,
-/// three 1×1 convolutions at the end, no residual. Conv weights kaiming_normal(fan_in) × 0.1,
-/// biases 0. 1,260,868 parameters for 4 → 4 channels.
-class UNet : public Denoiser {
-public:
-    UNet(int in_channels = 4, int out_channels = 4, int features = 48, bool residual = false);
-    torch::Tensor forward(const torch::Tensor& x) override;
-    int required_multiple() const override { return 32; }
+/// An optional three-part split of forward() that makes tiling exact and cheap for networks whose
+/// wide context comes from coarse scales (U-Nets): head() runs per tile at full resolution,
+/// body() once on the whole frame at the coarsest head scale, tail() per tile again.
+///   forward(x) == tail(body(head(x).back()), head(x) without its last map, x)
+struct StagePlan {
+    /// Down-scale factor of each map head() returns, strictly increasing; the last feeds body().
+    std::vector<int> head_scales;
+    /// Context (packed pixels) head() needs around a tile whose edges lie on the grid (a multiple
+    /// of head_scales.back()) for its maps to be exact.
+    int halo_head = 0;
+    /// Context tail() needs around such a tile, counted at full resolution.
+    int halo_tail = 0;
+    /// Tiles must start on multiples of this: the coarsest head scale.
+    int grid() const { return head_scales.empty() ? 1 : head_scales.back(); }
+    friend bool operator==(const StagePlan&, const StagePlan&) = default;
+};
 
-private:
-    torch::nn::Sequential enc0_{nullptr}, enc1_{nullptr}, enc2_{nullptr}, enc3_{nullptr}, enc4_{nullptr},
-        enc5_{nullptr};
-    std::vector<torch::nn::ConvTranspose2d> up_;    ///< up5 .. up1
-    std::vector<torch::nn::Sequential> dec_;        ///< dec5 .. dec1 (dec1 ends with the 1×1 head)
-    bool residual_ = false;
+/// Any denoising network: a torch module with a tensor-to-tensor forward that describes itself.
+/// The inference code (tiling, halo, staging) and the exports read only this interface, so a new
+/// network needs no change there.
+class Denoiser : public torch::nn::Module {
+public:
+    /// N × C × H × W → N × C_out × H × W. H and W must be multiples of geometry().multiple.
+    virtual torch::Tensor forward(const torch::Tensor& x) = 0;
+    /// Input multiple and receptive radius, derived from the network's own layers.
+    virtual Geometry geometry() const = 0;
+    /// The stage split, for networks that have one (default: none).
+    virtual std::optional<StagePlan> stage_plan() const { return std::nullopt; }
+    /// The stages of stage_plan(); networks without one throw ConfigError (field "stages").
+    virtual std::vector<torch::Tensor> head(const torch::Tensor& x);
+    virtual torch::Tensor body(const torch::Tensor& coarsest);
+    /// `skips`: head()'s maps but the last, finest first; `x`: the network input.
+    virtual torch::Tensor tail(const torch::Tensor& deep, const std::vector<torch::Tensor>& skips,
+                               const torch::Tensor& x);
+
+    /// Shorthand for geometry().multiple.
+    int required_multiple() const { return geometry().multiple; }
+    /// Number of trainable scalars.
+    std::int64_t parameter_count() const;
 };
 
 /// Names accepted by make_denoiser ("unet").
@@ -71,10 +93,13 @@ std::vector<std::string> available_architectures();
 /// unknown name or non-positive channel counts.
 std::shared_ptr<Denoiser> make_denoiser(const NetConfig& config);
 
-/// Runs `net` on an input of any size: pads H and W up to a multiple of net.required_multiple()
-/// by reflection (edge replication where the image is too small to reflect), then crops the
-/// output back to H × W. Input N × C × H × W (or C × H × W, returned without the batch axis).
-/// Runs in whatever grad mode the caller set.
+/// Pads dims 2 and 3 (H, W) of an N × C × H × W tensor up to multiples of `multiple` at the bottom
+/// and right: by reflection, or by edge replication where a plane is too small to reflect.
+torch::Tensor pad_to_multiple(const torch::Tensor& x, std::int64_t multiple);
+
+/// Runs `net` on an input of any size: pad_to_multiple(geometry().multiple), forward, crop back
+/// to H × W. Input N × C × H × W (or C × H × W, returned without the batch axis). Runs in
+/// whatever grad mode the caller set.
 torch::Tensor forward_padded(Denoiser& net, const torch::Tensor& x);
 
 }  // namespace n2n::model
