@@ -2,7 +2,7 @@
 #include "n2n_raw/infer/model.hpp"
 
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/io/npy.hpp"
+#include "n2n_raw/io/atomic_file.hpp"
 #include "n2n_raw/model/checkpoint.hpp"
 
 #include <fmt/format.h>
