@@ -16,11 +16,11 @@
 #include "n2n_raw/bayer/levels.hpp"
 #include "n2n_raw/dng/dng_writer.hpp"
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/io/png_file.hpp"
 #include "n2n_raw/io/npy.hpp"
+#include "n2n_raw/io/png_file.hpp"
 #include "n2n_raw/io/read_any.hpp"
-#include "n2n_raw/io/sidd.hpp"
 #include "n2n_raw/io/rgb_file.hpp"
+#include "n2n_raw/io/sidd.hpp"
 #include "n2n_raw/pipeline/isp.hpp"
 
 #include <chrono>
