@@ -23,7 +23,7 @@ n2n::pipeline::IspParams params(n2n::pipeline::DemosaicMethod method, int orient
     meta.levels.black = {600, 600, 600, 600};
     meta.levels.white = 15520;
     meta.as_shot_neutral = std::array<double, 3>{1 / 1.949, 1.0, 1 / 1.344};
-    meta.color_matrix1 = n2n::io::Matrix3{0.9020, -0.2890, -0.0715, -0.4535, 1.2436, 0.2348, -0.0934, 0.1919, 0.7086};
+    meta.color_matrix1 = n2n::Matrix3{0.9020, -0.2890, -0.0715, -0.4535, 1.2436, 0.2348, -0.0934, 0.1919, 0.7086};
     meta.calibration_illuminant1 = 21;
     meta.orientation = orientation;
     auto p = n2n::pipeline::params_from_metadata(meta);

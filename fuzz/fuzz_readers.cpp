@@ -4,6 +4,8 @@
 // written to a private temp file first. Any exception other than the n2n::Error family, and any
 // crash, is a bug. The first byte picks the container so the fuzzer reaches every parser.
 #include "n2n_raw/error.hpp"
+#include "n2n_raw/io/headerless.hpp"
+#include "n2n_raw/io/png_file.hpp"
 #include "n2n_raw/io/read_any.hpp"
 #include "n2n_raw/io/sidd.hpp"
 
@@ -45,6 +47,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         (void)n2n::io::read_any(path, options);
     } catch (const n2n::Error&) {
+    }
+    if (selector == 0) {
+        try {
+            (void)n2n::io::read_png_rgb8(path);
+        } catch (const n2n::Error&) {
+        }
     }
     if (selector == 1) {
         try {

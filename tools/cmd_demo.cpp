@@ -11,6 +11,7 @@
 #include "n2n_raw/infer/denoise.hpp"
 #include "n2n_raw/io/atomic_file.hpp"
 #include "n2n_raw/io/read_any.hpp"
+#include "n2n_raw/io/rgb_file.hpp"
 #include "n2n_raw/noise/noise_estimate.hpp"
 #include "n2n_raw/pipeline/isp.hpp"
 #include "n2n_raw/pipeline/side_by_side.hpp"
@@ -121,13 +122,13 @@ nlohmann::json denoise_and_report(const infer::Model& model, const std::filesyst
     isp.exposure_ev = o.ev ? *o.ev : pipeline::auto_exposure_ev(noisy.view(), isp);
     const auto before = pipeline::render(noisy.view(), isp);
     const auto after = pipeline::render(denoised.view(), isp);
-    pipeline::save_rgb(out_dir / (stem + "_noisy.png"), before);
-    pipeline::save_rgb(out_dir / (stem + "_denoised.png"), after);
+    io::save_rgb(out_dir / (stem + "_noisy.png"), before);
+    io::save_rgb(out_dir / (stem + "_denoised.png"), after);
 
     const auto sigma_before = noise::estimate_mosaic_sigma(noisy.view(), frame.meta.phase);
     const auto sigma_after = noise::estimate_mosaic_sigma(denoised.view(), frame.meta.phase);
     const auto crop_before = centre_crop(before, 768), crop_after = centre_crop(after, 768);
-    pipeline::save_rgb(out_dir / (stem + "_side_by_side.png"),
+    io::save_rgb(out_dir / (stem + "_side_by_side.png"),
                        pipeline::side_by_side({{&crop_before, fmt::format("noisy  sigma {:.5f}", mean_of(sigma_before))},
                                                {&crop_after, fmt::format("n2n  sigma {:.5f}", mean_of(sigma_after))}}));
     fmt::print("{}: {:.1f} MP denoised in {:.1f} s ({:.2f} MP/s); noise sigma {:.5f} -> {:.5f} (of white); "

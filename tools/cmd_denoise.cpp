@@ -16,9 +16,10 @@
 #include "n2n_raw/bayer/levels.hpp"
 #include "n2n_raw/dng/dng_writer.hpp"
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/io/mosaic_files.hpp"
 #include "n2n_raw/io/npy.hpp"
+#include "n2n_raw/io/png_file.hpp"
 #include "n2n_raw/io/read_any.hpp"
+#include "n2n_raw/io/rgb_file.hpp"
 #include "n2n_raw/io/sidd.hpp"
 #include "n2n_raw/pipeline/isp.hpp"
 
@@ -80,7 +81,7 @@ void register_denoise(CLI::App& app) {
             if (o->render) {
                 pipeline::IspParams isp = pipeline::params_from_metadata(frame.meta);
                 isp.levels = bayer::Levels::unit();
-                pipeline::save_rgb(dir / (stem + "_srgb.png"), pipeline::render(denoised.view(), isp));
+                io::save_rgb(dir / (stem + "_srgb.png"), pipeline::render(denoised.view(), isp));
             }
             if (!o->no_npy) {
                 PlanarImage<float> planes(1, denoised.height(), denoised.width());

@@ -13,6 +13,7 @@
 #include "n2n_raw/bayer/pack.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/io/npy.hpp"
+#include "n2n_raw/io/png_file.hpp"
 #include "n2n_raw/io/read_any.hpp"
 
 #include <algorithm>

@@ -9,6 +9,7 @@
 
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/io/read_any.hpp"
+#include "n2n_raw/io/rgb_file.hpp"
 #include "n2n_raw/pipeline/isp.hpp"
 #include "n2n_raw/pipeline/side_by_side.hpp"
 
@@ -61,7 +62,7 @@ void run(const RenderOptions& o) {
         const pipeline::RgbImage rgb = pipeline::render(frame.mosaic.view(), params);
         const double render_s = seconds(t0);
         t0 = Clock::now();
-        pipeline::save_rgb(o.output, rgb, o.bits);
+        io::save_rgb(o.output, rgb, o.bits);
         std::cout << fmt::format("{}: {}x{} -> {} (read {:.2f} s, ISP {:.2f} s, write {:.2f} s)\n", o.input,
                                  frame.mosaic.width(), frame.mosaic.height(), o.output, read_s, render_s, seconds(t0));
         return;
@@ -70,7 +71,7 @@ void run(const RenderOptions& o) {
     std::unique_ptr<io::RawFrame> clean;
     if (o.side_by_side.size() > 1) clean = std::make_unique<io::RawFrame>(io::read_any(o.side_by_side[1], ro));
     const auto figure = pipeline::comparison_figure(frame, denoised, clean.get(), params);
-    pipeline::save_rgb(o.output, figure.image, o.bits);
+    io::save_rgb(o.output, figure.image, o.bits);
     std::cout << fmt::format("figure written to {}", o.output);
     if (figure.psnr_noisy)
         std::cout << fmt::format(" (raw PSNR vs clean: noisy {:.2f} dB, denoised {:.2f} dB)", *figure.psnr_noisy,

@@ -2,8 +2,8 @@
 #include "n2n_raw/dng/dng_writer.hpp"
 
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/io/npy.hpp"
-#include "tiff_memory.hpp"
+#include "n2n_raw/io/atomic_file.hpp"
+#include "n2n_raw/io/tiff_memory.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -19,7 +19,7 @@ const TIFFFieldInfo kExtraFields[] = {
     {kNoiseReductionApplied, 1, 1, TIFF_RATIONAL, FIELD_CUSTOM, 1, 0, const_cast<char*>("NoiseReductionApplied")},
 };
 
-void set_matrix(detail::MemoryTiff& tiff, ttag_t tag, const io::Matrix3& m, const char* field) {
+void set_matrix(io::detail::MemoryTiff& tiff, ttag_t tag, const Matrix3& m, const char* field) {
     float values[9];
     for (int k = 0; k < 9; ++k) values[k] = static_cast<float>(m[static_cast<std::size_t>(k)]);
     tiff.check(TIFFSetField(tiff.get(), tag, 9, values) == 1, field);
@@ -36,7 +36,7 @@ std::vector<std::uint8_t> encode_dng(ImageView<const std::uint16_t> mosaic, cons
     if (meta.orientation < 1 || meta.orientation > 8)
         throw ConfigError(name, "orientation", fmt::format("EXIF orientation {} is not in 1..8", meta.orientation));
 
-    detail::MemoryTiff tiff(name);
+    io::detail::MemoryTiff tiff(name);
     TIFF* t = tiff.get();
     tiff.check(TIFFMergeFieldInfo(t, kExtraFields, 1) == 0, "NoiseReductionApplied");
 

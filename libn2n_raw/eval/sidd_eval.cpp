@@ -3,6 +3,7 @@
 
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/eval/metrics.hpp"
+#include "n2n_raw/io/sidd_scenes.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -52,32 +53,6 @@ void check_images(std::ptrdiff_t images, std::size_t available, const std::strin
 
 }  // namespace
 
-const std::array<EvalScene, 40>& sidd_evaluation_scenes() {
-    static const std::array<EvalScene, 40> scenes{{
-        {"0009_001_S6_00800_00350_3200_L", "S6"}, {"0021_001_GP_10000_05000_5500_N", "GP"},
-        {"0024_001_N6_03200_01500_5500_N", "N6"}, {"0026_001_G4_00400_00160_5500_L", "G4"},
-        {"0031_001_IP_01600_02000_3200_N", "IP"}, {"0037_002_GP_06400_03200_3200_L", "GP"},
-        {"0041_002_IP_01600_04000_5500_L", "IP"}, {"0046_002_G4_00400_00350_3200_L", "G4"},
-        {"0049_002_N6_00800_00800_5500_L", "N6"}, {"0053_002_S6_03200_02000_5500_N", "S6"},
-        {"0056_003_N6_03200_04000_5500_N", "N6"}, {"0058_003_G4_00400_00500_5500_L", "G4"},
-        {"0061_003_S6_00800_00500_4400_L", "S6"}, {"0067_003_GP_01600_01500_3200_L", "GP"},
-        {"0071_003_IP_02000_04000_5500_L", "IP"}, {"0074_004_N6_00400_00040_3200_L", "N6"},
-        {"0079_004_G4_00800_00160_3200_N", "G4"}, {"0082_004_S6_03200_00500_4400_L", "S6"},
-        {"0085_004_GP_06400_02000_4400_N", "GP"}, {"0093_004_IP_01250_00250_3200_L", "IP"},
-        {"0095_005_N6_00400_00200_3200_L", "N6"}, {"0100_005_G4_00800_00400_3200_N", "G4"},
-        {"0103_005_S6_01600_00800_4400_L", "S6"}, {"0109_005_GP_10000_08000_4400_N", "GP"},
-        {"0112_005_IP_01000_07500_5500_L", "IP"}, {"0119_006_N6_00400_00100_3200_L", "N6"},
-        {"0124_006_G4_00800_00350_3200_N", "G4"}, {"0128_006_S6_03200_01600_4400_L", "S6"},
-        {"0131_006_GP_01600_01250_4400_N", "GP"}, {"0141_006_IP_01600_01620_3200_L", "IP"},
-        {"0143_007_N6_00800_00800_4400_N", "N6"}, {"0148_007_G4_00400_00400_4400_L", "G4"},
-        {"0153_007_S6_03200_03200_5500_L", "S6"}, {"0158_007_GP_03200_03200_5500_N", "GP"},
-        {"0162_007_IP_01600_01600_3200_L", "IP"}, {"0171_008_N6_03200_01600_4400_L", "N6"},
-        {"0174_008_G4_00800_00800_4400_N", "G4"}, {"0176_008_S6_00400_00100_5500_L", "S6"},
-        {"0183_008_GP_06400_06400_5500_N", "GP"}, {"0187_008_IP_01600_01600_3200_L", "IP"},
-    }};
-    return scenes;
-}
-
 std::vector<bayer::BayerPhase> block_phases(std::ptrdiff_t images, const std::filesystem::path& phases_file) {
     if (!phases_file.empty()) {
         auto phases = phases_from_file(phases_file);
@@ -85,7 +60,7 @@ std::vector<bayer::BayerPhase> block_phases(std::ptrdiff_t images, const std::fi
         phases.resize(static_cast<std::size_t>(images));
         return phases;
     }
-    const auto& scenes = sidd_evaluation_scenes();
+    const auto& scenes = io::sidd_evaluation_scenes();
     check_images(images, scenes.size(), "");
     std::vector<bayer::BayerPhase> out;
     for (std::ptrdiff_t i = 0; i < images; ++i) {
@@ -101,7 +76,7 @@ std::vector<std::string> block_phones(std::ptrdiff_t images, const std::filesyst
         check_images(images, phases_from_file(phases_file).size(), phases_file.string());
         return std::vector<std::string>(static_cast<std::size_t>(images), "?");
     }
-    const auto& scenes = sidd_evaluation_scenes();
+    const auto& scenes = io::sidd_evaluation_scenes();
     check_images(images, scenes.size(), "");
     std::vector<std::string> out;
     for (std::ptrdiff_t i = 0; i < images; ++i) out.emplace_back(scenes[static_cast<std::size_t>(i)].phone);

@@ -1,23 +1,14 @@
 // SPDX-License-Identifier: MIT
+#include "n2n_raw/io/headerless.hpp"
+
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/io/mosaic_files.hpp"
 
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
 
 namespace n2n::io {
-
-bayer::Levels MosaicSpec::levels() const {
-    if (bits < 1 || bits > 16) throw ConfigError("", "bits", fmt::format("bit depth {} is not in 1..16", bits));
-    bayer::Levels out;
-    out.black = {black, black, black, black};
-    out.white = white ? *white : static_cast<float>((1U << bits) - 1U);
-    out.validate();
-    return out;
-}
 
 RawFrame read_headerless(const std::filesystem::path& path, const HeaderlessSpec& spec) {
     const std::string file = path.string();

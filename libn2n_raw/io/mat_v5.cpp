@@ -1,23 +1,19 @@
 // SPDX-License-Identifier: MIT
-// MAT v5 through matio: numeric arrays, SIDD's `metadata` struct and the block position table.
-#include "mat_detail.hpp"
+// MAT v5 through matio: numeric arrays in the common MatArray form, and the matio helpers the
+// SIDD metadata reader walks structs with.
+#include "mat_v5.hpp"
+
 #include "n2n_raw/error.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <fstream>
-#include <matio.h>
-#include <memory>
 #include <mutex>
 
-namespace n2n::io {
-namespace detail {
-namespace {
+namespace n2n::io::detail {
 
+namespace {
 thread_local std::string last_matio_message;
 
 // matio's default logger aborts the process on errors; ours only remembers the text so the
@@ -29,18 +25,14 @@ void install_matio_logger() {
     static std::once_flag once;
     std::call_once(once, [] { Mat_LogInitFunc("n2n_raw", matio_log); });
 }
+}  // namespace
+
 std::string matio_message() {
     return last_matio_message.empty() ? std::string("matio reported no detail") : last_matio_message;
 }
 
-struct MatCloser {
-    void operator()(mat_t* m) const { Mat_Close(m); }
-};
-struct VarFreer {
-    void operator()(matvar_t* v) const { Mat_VarFree(v); }
-};
-using MatFile = std::unique_ptr<mat_t, MatCloser>;
-using MatVar = std::unique_ptr<matvar_t, VarFreer>;
+void MatCloser::operator()(mat_t* m) const { Mat_Close(m); }
+void VarFreer::operator()(matvar_t* v) const { Mat_VarFree(v); }
 
 MatFile open_v5(const std::filesystem::path& path) {
     install_matio_logger();
@@ -49,6 +41,11 @@ MatFile open_v5(const std::filesystem::path& path) {
     MatFile mat(Mat_Open(path.string().c_str(), MAT_ACC_RDONLY));
     if (!mat) throw FormatError(path.string(), "header", fmt::format("matio cannot open it: {}", matio_message()));
     return mat;
+}
+
+MatVar read_variable(mat_t* mat, const std::string& name) {
+    last_matio_message.clear();
+    return MatVar(Mat_VarRead(mat, name.c_str()));
 }
 
 bool is_numeric(const matvar_t* v) {
@@ -138,6 +135,10 @@ std::vector<T> numeric_data(const std::string& file, const std::string& field, c
     return out;
 }
 
+template std::vector<float> numeric_data<float>(const std::string&, const std::string&, const matvar_t*);
+template std::vector<double> numeric_data<double>(const std::string&, const std::string&, const matvar_t*);
+
+namespace {
 MatClass class_of(const matvar_t* v) {
     switch (v->class_type) {
     case MAT_C_SINGLE:
@@ -152,6 +153,8 @@ MatClass class_of(const matvar_t* v) {
         return MatClass::Other;
     }
 }
+
+}  // namespace
 
 // True when a struct (array) really holds `elements` x fields field pointers: matio trusts the
 // header's dimensions when indexing, so a damaged file could otherwise make it read past them.
@@ -189,49 +192,6 @@ std::string char_field(const matvar_t* v) {
     return out;
 }
 
-}  // namespace
-
-MatVersion mat_version(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw IoError(path.string(), "open", std::strerror(errno));
-    char header[128] = {};
-    in.read(header, 128);
-    if (in.gcount() != 128 || std::memcmp(header, "MATLAB", 6) != 0) return MatVersion::Unknown;
-    // Bytes 124..125 hold the version: 0x0100 for v5, 0x0200 for v7.3 (either byte order).
-    const unsigned v = static_cast<unsigned char>(header[124]) | (static_cast<unsigned char>(header[125]) << 8);
-    if (v == 0x0200 || v == 0x0002) {
-        char sig[8] = {};
-        in.seekg(512);
-        in.read(sig, 8);
-        return (in.gcount() == 8 && std::memcmp(sig, "\x89HDF\r\n\x1a\n", 8) == 0) ? MatVersion::V73
-                                                                                   : MatVersion::Unknown;
-    }
-    return (v == 0x0100 || v == 0x0001) ? MatVersion::V5 : MatVersion::Unknown;
-}
-
-std::size_t MatArray::numel() const {
-    std::size_t n = 1;
-    for (auto d : dims) {
-        if (d != 0 && n > SIZE_MAX / d) return SIZE_MAX;
-        n *= d;
-    }
-    return n;
-}
-
-void require_finite(const std::string& file, const MatArray& array) {
-    for (std::size_t k = 0; k < array.data.size(); ++k)
-        if (!std::isfinite(array.data[k])) {
-            // MATLAB's 1-based subscripts of the column-major index.
-            std::vector<std::size_t> sub;
-            std::size_t rest = k;
-            for (const auto d : array.dims) {
-                sub.push_back(rest % d + 1);
-                rest /= d;
-            }
-            throw FormatError(file, array.name, fmt::format("element ({}) is {}", fmt::join(sub, ", "), array.data[k]));
-        }
-}
-
 MatArray read_mat_v5_array(const std::filesystem::path& path, const std::string& name, std::size_t rank) {
     const std::string file = path.string();
     MatFile mat = open_v5(path);
@@ -249,8 +209,7 @@ MatArray read_mat_v5_array(const std::filesystem::path& path, const std::string&
                 fmt::format("expected exactly one numeric {}-D variable, found {}", rank, candidates.size()));
         chosen = candidates.front();
     }
-    last_matio_message.clear();
-    MatVar var(Mat_VarRead(mat.get(), chosen.c_str()));
+    MatVar var = read_variable(mat.get(), chosen);
     if (!var) throw FormatError(file, chosen, fmt::format("no such variable or unreadable: {}", matio_message()));
     MatArray out;
     out.name = chosen;
@@ -262,142 +221,4 @@ MatArray read_mat_v5_array(const std::filesystem::path& path, const std::string&
     return out;
 }
 
-MatArray read_mat_array(const std::filesystem::path& path, const std::string& name, std::size_t rank) {
-    switch (mat_version(path)) {
-    case MatVersion::V5:
-        return read_mat_v5_array(path, name, rank);
-    case MatVersion::V73:
-        return read_mat_v73_array(path, name, rank);
-    default:
-        throw FormatError(path.string(), "header", "not a MATLAB v5 or v7.3 MAT file");
-    }
-}
-
-}  // namespace detail
-
-using detail::char_field;
-using detail::numeric_data;
-
-RawMetadata read_sidd_metadata(const std::filesystem::path& path) {
-    const std::string file = path.string();
-    auto mat = detail::open_v5(path);
-    detail::last_matio_message.clear();
-    detail::MatVar md(Mat_VarRead(mat.get(), "metadata"));
-    if (!md) throw FormatError(file, "metadata", fmt::format("no such variable: {}", detail::matio_message()));
-    if (md->class_type != MAT_C_STRUCT || detail::numel_of(md.get()) < 1 || !detail::struct_holds(md.get(), 1))
-        throw FormatError(file, "metadata", "is not a struct");
-
-    const auto field = [&](const char* name) { return detail::struct_field(md.get(), name, 0); };
-    const auto numbers = [&](const char* name) -> std::vector<double> {
-        const matvar_t* v = field(name);
-        if (!v || !detail::is_numeric(v)) return {};
-        return numeric_data<double>(file, name, v);
-    };
-    RawMetadata m;
-    m.source = file;
-    const std::string make = char_field(field("Make")), model = char_field(field("Model"));
-    m.camera = make.empty() ? model : model.empty() ? make : make + " " + model;
-
-    // UnknownTags: a struct array with fields ID and Value.
-    std::optional<std::array<int, 4>> cfa;
-    if (matvar_t* tags = field("UnknownTags"); tags && tags->class_type == MAT_C_STRUCT) {
-        const std::size_t n = detail::numel_of(tags);
-        if (!detail::struct_holds(tags, n)) throw FormatError(file, "UnknownTags", "damaged struct array");
-        for (std::size_t k = 0; k < n; ++k) {
-            const matvar_t* id_var = detail::struct_field(tags, "ID", k);
-            const matvar_t* value_var = detail::struct_field(tags, "Value", k);
-            if (!id_var || !value_var || !detail::is_numeric(id_var) || !detail::is_numeric(value_var)) continue;
-            const auto id = numeric_data<double>(file, "UnknownTags.ID", id_var);
-            if (id.size() != 1) continue;
-            const auto value = numeric_data<double>(file, "UnknownTags.Value", value_var);
-            if (id[0] == 33421 && !(value.size() == 2 && value[0] == 2 && value[1] == 2))
-                throw FormatError(file, "CFARepeatPatternDim", "the CFA does not repeat every 2x2 pixels");
-            if (id[0] == 33422) {
-                if (value.size() != 4)
-                    throw FormatError(file, "CFAPattern", fmt::format("{} values, expected 4", value.size()));
-                cfa = std::array<int, 4>{static_cast<int>(value[0]), static_cast<int>(value[1]),
-                                         static_cast<int>(value[2]), static_cast<int>(value[3])};
-            }
-            if (id[0] == 51041) m.noise_profile = value;
-        }
-    }
-    if (!cfa) throw FormatError(file, "CFAPattern", "UnknownTags has no CFAPattern (tag 33422)");
-    const auto phase = bayer::BayerPhase::from_cfa_pattern(*cfa);
-    if (!phase)
-        throw FormatError(
-            file, "CFAPattern",
-            fmt::format("[{} {} {} {}] is not a Bayer pattern", (*cfa)[0], (*cfa)[1], (*cfa)[2], (*cfa)[3]));
-    m.phase = *phase;
-
-    const auto white = numbers("WhiteLevel");
-    if (white.size() != 1) throw FormatError(file, "WhiteLevel", "missing or not a scalar");
-    const auto black = numbers("BlackLevel");
-    if (black.size() == 1) {
-        m.levels.black.fill(static_cast<float>(black[0]));
-    } else if (black.size() == 4) {
-        // With BlackLevelRepeatDim [2 2] the four values are row-major over the 2x2 cell.
-        for (int k = 0; k < 4; ++k) m.levels.black[k] = static_cast<float>(black[k]);
-    } else if (!black.empty()) {
-        throw FormatError(file, "BlackLevel", fmt::format("{} values; expected 1 or 4", black.size()));
-    }
-    m.levels.white = static_cast<float>(white[0]);
-    try {
-        m.levels.validate();
-    } catch (const ConfigError& e) {
-        throw FormatError(file, e.field(), e.detail());
-    }
-    m.bits_per_sample = std::max(1, static_cast<int>(std::ceil(std::log2(white[0] + 1))));
-
-    if (const auto n = numbers("AsShotNeutral"); n.size() == 3)
-        m.as_shot_neutral = std::array<double, 3>{n[0], n[1], n[2]};
-    const auto matrix = [&](const char* name) -> std::optional<Matrix3> {
-        const auto v = numbers(name);
-        if (v.size() != 9) return std::nullopt;
-        Matrix3 out{};
-        std::copy(v.begin(), v.end(), out.begin());  // DNG order: row-major
-        return out;
-    };
-    m.color_matrix1 = matrix("ColorMatrix1");
-    m.color_matrix2 = matrix("ColorMatrix2");
-    if (const auto v = numbers("CalibrationIlluminant1"); v.size() == 1)
-        m.calibration_illuminant1 = static_cast<int>(v[0]);
-    if (const auto v = numbers("CalibrationIlluminant2"); v.size() == 1)
-        m.calibration_illuminant2 = static_cast<int>(v[0]);
-    if (const auto v = numbers("ISOSpeedRatings"); !v.empty()) m.iso = v[0];
-    if (const auto v = numbers("ExposureTime"); v.size() == 1) m.exposure_time_s = v[0];
-    if (const auto v = numbers("Orientation"); v.size() == 1 && v[0] >= 1 && v[0] <= 8)
-        m.orientation = static_cast<int>(v[0]);
-    return m;
-}
-
-std::vector<bayer::Rect> read_benchmark_block_positions(const std::filesystem::path& path) {
-    const std::string file = path.string();
-    detail::MatArray a;
-    // Prefer the name SIDD uses; fall back to the file's only matrix.
-    try {
-        a = detail::read_mat_array(path, "BenchmarkBlocks32", 2);
-    } catch (const FormatError& e) {
-        if (e.field() != "BenchmarkBlocks32") throw;
-        a = detail::read_mat_array(path, "", 2);
-    }
-    if (a.dims.size() != 2 || a.dims[1] != 4 || a.dims[0] == 0)
-        throw FormatError(file, a.name,
-                          fmt::format("shape {}; expected K x 4 [row col height width]", fmt::join(a.dims, "x")));
-    detail::require_finite(file, a);
-    const std::size_t k_rows = a.dims[0];
-    std::vector<bayer::Rect> out(k_rows);
-    for (std::size_t k = 0; k < k_rows; ++k) {
-        std::array<std::ptrdiff_t, 4> v{};
-        for (std::size_t j = 0; j < 4; ++j) {
-            const float x = a.data[k + k_rows * j];  // column-major
-            if (x != std::floor(x) || x < 1)
-                throw FormatError(file, a.name,
-                                  fmt::format("row {} column {}: {} is not a positive integer", k + 1, j + 1, x));
-            v[j] = static_cast<std::ptrdiff_t>(x);
-        }
-        out[k] = bayer::Rect{v[0] - 1, v[1] - 1, v[2], v[3]};
-    }
-    return out;
-}
-
-}  // namespace n2n::io
+}  // namespace n2n::io::detail

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "n2n_raw/io/npy.hpp"
 
+#include "n2n_raw/io/atomic_file.hpp"
+
 #include "n2n_raw/error.hpp"
 
 #include <bit>

@@ -2,9 +2,10 @@
 // libpng reports errors by longjmp. Every function that calls setjmp below keeps only trivially
 // destructible locals between setjmp and the libpng calls, so a longjmp skips no destructor; the
 // error text is copied out and turned into an exception after libpng has returned.
+#include "n2n_raw/io/png_file.hpp"
+
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/io/mosaic_files.hpp"
-#include "n2n_raw/io/npy.hpp"
+#include "n2n_raw/io/atomic_file.hpp"
 
 #include <csetjmp>
 #include <cstdio>
@@ -37,11 +38,21 @@ struct PngHeader {
     int bit_depth = 0, color_type = 0;
 };
 
-// Reads the header, then (when `accept` approves it) the 16-bit samples into `samples`, which the
-// caller has not sized yet. Returns false with state.message set on a libpng error.
-template <class Accept>
-bool read_png_gray16(std::FILE* file, PngErrorState& state, PngHeader& header, std::vector<std::uint16_t>& samples,
-                     std::vector<png_bytep>& rows, std::vector<png_byte>& bytes, Accept&& accept, bool& accepted) {
+/// What the decoder hands back: the stored samples, or 8-bit RGB whatever the file holds.
+enum class PngTarget : std::uint8_t { AsStored, Rgb8 };
+
+/// Decoded rows, `rowbytes` bytes each, top first. Sized before png_read_image, so no allocation
+/// (which may throw) happens while libpng can longjmp.
+struct PngPixels {
+    std::vector<png_byte> bytes;
+    std::vector<png_bytep> rows;
+    std::size_t rowbytes = 0;
+};
+
+// Reads the header, then (when `accept` approves it) the pixels converted to `target`. Returns
+// false with state.message set on a libpng error; `accepted` says whether pixels were read.
+bool decode_png(std::FILE* file, PngErrorState& state, PngTarget target, bool (*accept)(const PngHeader&),
+                PngHeader& header, PngPixels& pixels, bool& accepted) {
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &state, on_png_error, on_png_warning);
     if (!png) {
         std::snprintf(state.message, sizeof state.message, "out of memory");
@@ -53,7 +64,7 @@ bool read_png_gray16(std::FILE* file, PngErrorState& state, PngHeader& header, s
         return false;
     }
     png_init_io(png, file);
-    // Real mosaics stay far below 32768 pixels a side; the limit keeps a forged header from
+    // Real images stay far below 32768 pixels a side; the limit keeps a forged header from
     // making us allocate gigabytes.
     png_set_user_limits(png, 1U << 15, 1U << 15);
     png_read_info(png, info);
@@ -63,23 +74,36 @@ bool read_png_gray16(std::FILE* file, PngErrorState& state, PngHeader& header, s
     header.color_type = png_get_color_type(png, info);
     accepted = accept(header);
     if (accepted) {
+        if (target == PngTarget::Rgb8) {
+            if (header.color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+            if (header.color_type == PNG_COLOR_TYPE_GRAY && header.bit_depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+            if (header.bit_depth == 16) png_set_scale_16(png);  // rounds, unlike strip_16
+            if ((header.color_type & PNG_COLOR_MASK_COLOR) == 0) png_set_gray_to_rgb(png);
+            if ((header.color_type & PNG_COLOR_MASK_ALPHA) != 0) png_set_strip_alpha(png);
+        }
         png_set_interlace_handling(png);
         png_read_update_info(png, info);
-        const std::size_t rowbytes = png_get_rowbytes(png, info);
-        // Sized here, before any longjmp can happen in png_read_image (allocation may throw, which
-        // is fine: nothing of libpng is mid-call).
-        bytes.resize(rowbytes * header.height);
-        rows.resize(header.height);
-        for (png_uint_32 r = 0; r < header.height; ++r) rows[r] = bytes.data() + r * rowbytes;
-        png_read_image(png, rows.data());
+        pixels.rowbytes = png_get_rowbytes(png, info);
+        pixels.bytes.resize(pixels.rowbytes * header.height);
+        pixels.rows.resize(header.height);
+        for (png_uint_32 r = 0; r < header.height; ++r) pixels.rows[r] = pixels.bytes.data() + r * pixels.rowbytes;
+        png_read_image(png, pixels.rows.data());
         png_read_end(png, nullptr);
-        samples.resize(static_cast<std::size_t>(header.width) * header.height);
-        // PNG stores 16-bit samples big-endian.
-        for (std::size_t k = 0; k < samples.size(); ++k)
-            samples[k] = static_cast<std::uint16_t>((bytes[2 * k] << 8) | bytes[2 * k + 1]);
     }
     png_destroy_read_struct(&png, &info, nullptr);
     return true;
+}
+
+// Opens `path` and checks the PNG signature: IoError (field "open") / FormatError ("signature").
+std::unique_ptr<std::FILE, FileCloser> open_png(const std::filesystem::path& path) {
+    const std::string file = path.string();
+    std::unique_ptr<std::FILE, FileCloser> f(std::fopen(file.c_str(), "rb"));
+    if (!f) throw IoError(file, "open", std::strerror(errno));
+    unsigned char signature[8] = {};
+    if (std::fread(signature, 1, 8, f.get()) != 8 || png_sig_cmp(signature, 0, 8) != 0)
+        throw FormatError(file, "signature", "not a PNG file");
+    std::rewind(f.get());
+    return f;
 }
 
 void ostream_write(png_structp png, png_bytep data, png_size_t length) {
@@ -127,21 +151,13 @@ RawFrame read_png_mosaic(const std::filesystem::path& path, const MosaicSpec& sp
     frame.meta.levels = spec.levels();
     frame.meta.bits_per_sample = spec.bits;
 
-    std::unique_ptr<std::FILE, FileCloser> f(std::fopen(file.c_str(), "rb"));
-    if (!f) throw IoError(file, "open", std::strerror(errno));
-    unsigned char signature[8] = {};
-    if (std::fread(signature, 1, 8, f.get()) != 8 || png_sig_cmp(signature, 0, 8) != 0)
-        throw FormatError(file, "signature", "not a PNG file");
-    std::rewind(f.get());
-
+    const auto f = open_png(path);
     PngErrorState state;
     PngHeader header;
-    std::vector<std::uint16_t> samples;
-    std::vector<png_bytep> rows;
-    std::vector<png_byte> bytes;
+    PngPixels pixels;
     bool accepted = false;
-    const auto accept = [](const PngHeader& h) { return h.bit_depth == 16 && h.color_type == PNG_COLOR_TYPE_GRAY; };
-    if (!read_png_gray16(f.get(), state, header, samples, rows, bytes, accept, accepted))
+    const auto gray16 = [](const PngHeader& h) { return h.bit_depth == 16 && h.color_type == PNG_COLOR_TYPE_GRAY; };
+    if (!decode_png(f.get(), state, PngTarget::AsStored, gray16, header, pixels, accepted))
         throw FormatError(file, "png", state.message);
     if (header.color_type != PNG_COLOR_TYPE_GRAY)
         throw FormatError(file, "color type",
@@ -152,8 +168,24 @@ RawFrame read_png_mosaic(const std::filesystem::path& path, const MosaicSpec& sp
         throw FormatError(file, "bit depth",
                           fmt::format("{}-bit PNG; a Bayer mosaic PNG must be 16-bit grayscale", header.bit_depth));
     frame.mosaic = Image<float>(header.height, header.width);
-    for (std::size_t k = 0; k < samples.size(); ++k) frame.mosaic.pixels()[k] = samples[k];
+    float* dst = frame.mosaic.data();
+    // PNG stores 16-bit samples big-endian.
+    for (std::size_t k = 0; k < frame.mosaic.pixels().size(); ++k)
+        dst[k] = static_cast<float>((pixels.bytes[2 * k] << 8) | pixels.bytes[2 * k + 1]);
     return frame;
+}
+
+InterleavedRgb<std::uint8_t> read_png_rgb8(const std::filesystem::path& path) {
+    const auto f = open_png(path);
+    PngErrorState state;
+    PngHeader header;
+    PngPixels pixels;
+    bool accepted = false;
+    const auto any = [](const PngHeader&) { return true; };
+    if (!decode_png(f.get(), state, PngTarget::Rgb8, any, header, pixels, accepted))
+        throw FormatError(path.string(), "png", state.message);
+    InterleavedRgb<std::uint8_t> out{header.height, header.width, std::move(pixels.bytes)};
+    return out;
 }
 
 void write_png(const std::filesystem::path& path, const PngBytes& image) {
@@ -172,9 +204,34 @@ void write_png(const std::filesystem::path& path, const PngBytes& image) {
     });
 }
 
+namespace {
+template <class T>
+void write_png_rgb(const std::filesystem::path& path, std::ptrdiff_t height, std::ptrdiff_t width,
+                   const std::vector<T>& rgb, bool srgb) {
+    if (height <= 0 || width <= 0 || static_cast<std::ptrdiff_t>(rgb.size()) != height * width * 3)
+        throw ConfigError(path.string(), "size", fmt::format("{} samples for a {}x{} RGB image", rgb.size(), width, height));
+    PngBytes png{height, width, 3, 8 * static_cast<int>(sizeof(T)), srgb, {}};
+    if constexpr (sizeof(T) == 1) {
+        png.bytes = rgb;
+    } else {
+        png.bytes.resize(rgb.size() * 2);
+        for (std::size_t k = 0; k < rgb.size(); ++k) {
+            png.bytes[2 * k] = static_cast<png_byte>(rgb[k] >> 8);
+            png.bytes[2 * k + 1] = static_cast<png_byte>(rgb[k] & 0xFF);
+        }
+    }
+    write_png(path, png);
+}
+}  // namespace
+
 void write_png_rgb8(const std::filesystem::path& path, std::ptrdiff_t height, std::ptrdiff_t width,
-                    const std::vector<std::uint8_t>& rgb) {
-    write_png(path, {height, width, 3, 8, false, rgb});
+                    const std::vector<std::uint8_t>& rgb, bool srgb) {
+    write_png_rgb(path, height, width, rgb, srgb);
+}
+
+void write_png_rgb16(const std::filesystem::path& path, std::ptrdiff_t height, std::ptrdiff_t width,
+                     const std::vector<std::uint16_t>& rgb, bool srgb) {
+    write_png_rgb(path, height, width, rgb, srgb);
 }
 
 void write_png_gray16(const std::filesystem::path& path, ImageView<const std::uint16_t> image) {

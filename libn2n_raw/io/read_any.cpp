@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "n2n_raw/io/read_any.hpp"
 
-#include "mat_detail.hpp"
+#include "mat_array.hpp"
 #include "n2n_raw/error.hpp"
+#include "n2n_raw/io/png_file.hpp"
 
 #include <algorithm>
 #include <cstring>

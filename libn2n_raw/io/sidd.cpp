@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 // SIDD frames and block files on top of the common MatArray form (column-major, MATLAB dims).
 #include "n2n_raw/io/sidd.hpp"
-#include "mat_detail.hpp"
+#include "mat_array.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/io/atomic_file.hpp"
+#include "n2n_raw/io/mat_v73.hpp"
+#include "n2n_raw/io/sidd_scenes.hpp"
 
 #include <array>
-#include <charconv>
+#include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <matio.h>
 #include <vector>
 
 namespace n2n::io {
@@ -27,49 +28,7 @@ std::filesystem::path sibling_metadata(const std::filesystem::path& frame) {
     return {};
 }
 
-bool parse_number(const std::string& text, double& value) {
-    if (text.empty()) return false;
-    long long v = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size()) return false;
-    value = static_cast<double>(v);
-    return true;
-}
-
 }  // namespace
-
-std::optional<bayer::BayerPhase> sidd_phone_phase(const std::string& phone_code) {
-    using bayer::BayerPhase;
-    if (phone_code == "GP" || phone_code == "N6" || phone_code == "G4") return BayerPhase::BGGR;
-    if (phone_code == "IP") return BayerPhase::RGGB;
-    if (phone_code == "S6") return BayerPhase::GRBG;
-    return std::nullopt;
-}
-
-std::optional<SiddSceneName> parse_sidd_scene_name(const std::string& folder_name) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (true) {
-        const auto end = folder_name.find('_', start);
-        parts.push_back(folder_name.substr(start, end == std::string::npos ? std::string::npos : end - start));
-        if (end == std::string::npos) break;
-        start = end + 1;
-    }
-    if (parts.size() != 7 || parts[6].size() != 1 || std::string("LNH").find(parts[6][0]) == std::string::npos)
-        return std::nullopt;
-    SiddSceneName out;
-    out.instance = parts[0];
-    out.scene = parts[1];
-    out.phone = parts[2];
-    double shutter = 0, kelvin = 0, dummy = 0;
-    if (!parse_number(parts[0], dummy) || !parse_number(parts[1], dummy) || !parse_number(parts[3], out.iso) ||
-        !parse_number(parts[4], shutter) || !parse_number(parts[5], kelvin) || shutter <= 0)
-        return std::nullopt;
-    out.exposure_time_s = 1.0 / shutter;
-    out.illuminant_kelvin = static_cast<int>(kelvin);
-    out.brightness = parts[6][0];
-    return out;
-}
 
 RawFrame read_sidd_frame(const std::filesystem::path& path, const SiddFrameOptions& options) {
     const std::string file = path.string();
@@ -146,22 +105,42 @@ SiddBlocks read_sidd_blocks(const std::filesystem::path& path, const std::string
     return out;
 }
 
+std::vector<bayer::Rect> read_benchmark_block_positions(const std::filesystem::path& path) {
+    const std::string file = path.string();
+    detail::MatArray a;
+    // Prefer the name SIDD uses; fall back to the file's only matrix.
+    try {
+        a = detail::read_mat_array(path, "BenchmarkBlocks32", 2);
+    } catch (const FormatError& e) {
+        if (e.field() != "BenchmarkBlocks32") throw;
+        a = detail::read_mat_array(path, "", 2);
+    }
+    if (a.dims.size() != 2 || a.dims[1] != 4 || a.dims[0] == 0)
+        throw FormatError(file, a.name,
+                          fmt::format("shape {}; expected K x 4 [row col height width]", fmt::join(a.dims, "x")));
+    detail::require_finite(file, a);
+    const std::size_t k_rows = a.dims[0];
+    std::vector<bayer::Rect> out(k_rows);
+    for (std::size_t k = 0; k < k_rows; ++k) {
+        std::array<std::ptrdiff_t, 4> v{};
+        for (std::size_t j = 0; j < 4; ++j) {
+            const float x = a.data[k + k_rows * j];  // column-major
+            if (x != std::floor(x) || x < 1)
+                throw FormatError(file, a.name,
+                                  fmt::format("row {} column {}: {} is not a positive integer", k + 1, j + 1, x));
+            v[j] = static_cast<std::ptrdiff_t>(x);
+        }
+        out[k] = bayer::Rect{v[0] - 1, v[1] - 1, v[2], v[3]};
+    }
+    return out;
+}
+
 void write_sidd_frame(const std::filesystem::path& path, ImageView<const float> mosaic) {
     if (mosaic.height() <= 0 || mosaic.width() <= 0) throw ConfigError(path.string(), "x", "empty mosaic");
-    // MATLAB stores column-major: element (r, c) at r + height * c.
-    std::vector<float> column_major(static_cast<std::size_t>(mosaic.height() * mosaic.width()));
-    for (std::ptrdiff_t r = 0; r < mosaic.height(); ++r)
-        for (std::ptrdiff_t c = 0; c < mosaic.width(); ++c)
-            column_major[static_cast<std::size_t>(r + mosaic.height() * c)] = mosaic(r, c);
     write_file_atomically(path, [&](const std::filesystem::path& tmp) {
-        mat_t* mat = Mat_CreateVer(tmp.c_str(), nullptr, MAT_FT_MAT73);
-        if (mat == nullptr) throw IoError(path.string(), "x", "matio cannot create a MAT v7.3 file here");
-        std::array<std::size_t, 2> dims{static_cast<std::size_t>(mosaic.height()), static_cast<std::size_t>(mosaic.width())};
-        matvar_t* var = Mat_VarCreate("x", MAT_C_SINGLE, MAT_T_SINGLE, 2, dims.data(), column_major.data(), MAT_F_DONT_COPY_DATA);
-        const int status = var == nullptr ? 1 : Mat_VarWrite(mat, var, MAT_COMPRESSION_NONE);
-        Mat_VarFree(var);
-        Mat_Close(mat);
-        if (status != 0) throw IoError(path.string(), "x", "matio failed to write the matrix");
+        MatV73Writer mat(tmp, path.string());
+        mat.write_single("x", mosaic);
+        mat.close();
     });
 }
 

@@ -2,11 +2,11 @@
 #include "n2n_raw/model/checkpoint.hpp"
 
 #include "n2n_raw/error.hpp"
+#include "n2n_raw/io/atomic_file.hpp"
 
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include <random>
 
 namespace n2n::model {
 namespace {
@@ -60,22 +60,14 @@ void save_checkpoint(const std::filesystem::path& path, Denoiser& net, const Net
         optimizer->save(optimizer_archive);
         archive.write("optimizer", optimizer_archive);
     }
-    // Temporary name in the same folder so the rename is atomic: a crash leaves the old file.
-    const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-    const auto tmp = dir / fmt::format(".{}.tmp{}", path.filename().string(), std::random_device{}());
-    try {
-        archive.save_to(tmp.string());
-    } catch (const c10::Error& e) {
-        std::error_code ec;
-        std::filesystem::remove(tmp, ec);
-        throw IoError(path.string(), "checkpoint", fmt::format("cannot write: {}", e.what_without_backtrace()));
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw IoError(path.string(), "checkpoint", fmt::format("cannot rename the temporary file: {}", ec.message()));
-    }
+    // LibTorch writes by file name; io's helper makes the file appear whole (a crash leaves the old one).
+    io::write_file_atomically(path, [&](const std::filesystem::path& tmp) {
+        try {
+            archive.save_to(tmp.string());
+        } catch (const c10::Error& e) {
+            throw IoError(path.string(), "checkpoint", fmt::format("cannot write: {}", e.what_without_backtrace()));
+        }
+    });
 }
 
 LoadedModel load_checkpoint(const std::filesystem::path& path, const torch::Device& device) {

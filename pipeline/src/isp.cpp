@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "n2n_raw/pipeline/isp.hpp"
 
-#include "n2n_raw/dng/tiff_rgb.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/pipeline/color.hpp"
-#include "n2n_raw/pipeline/image_files.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -112,22 +110,6 @@ RgbImage render_linear(ImageView<const float> mosaic, const IspParams& params) {
     linear.transfer = Transfer::Linear;
     linear.tone = ToneCurve::None;
     return render(mosaic, linear);
-}
-
-void save_rgb(const std::filesystem::path& path, const RgbImage& rgb, int bits) {
-    if (rgb.channels() != 3) throw ConfigError(path.string(), "channels", "an RGB image has 3 channels");
-    std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    if (ext == ".png" && bits == 8) {
-        write_png_rgb8(path, {rgb.height(), rgb.width(), to_rgb8(rgb)});
-    } else if (ext == ".png" && bits == 16) {
-        write_png_rgb16(path, {rgb.height(), rgb.width(), to_rgb16(rgb)});
-    } else if ((ext == ".tif" || ext == ".tiff") && bits == 16) {
-        dng::write_tiff_rgb16(path, rgb.height(), rgb.width(), to_rgb16(rgb));
-    } else {
-        throw ConfigError(path.string(), "output",
-                          fmt::format("cannot write {}-bit '{}': use .png (8 or 16 bits) or .tif (16 bits)", bits, ext));
-    }
 }
 
 }  // namespace n2n::pipeline

@@ -146,32 +146,6 @@ void apply_transfer(RgbImage& rgb, Transfer transfer, ToneCurve tone) {
 }
 
 namespace {
-template <class T>
-std::vector<T> interleave(const RgbImage& rgb, float scale) {
-    const std::ptrdiff_t hw = rgb.height() * rgb.width();
-    std::vector<T> out(static_cast<std::size_t>(hw * 3));
-    const float* planes[3] = {rgb.plane(0).data(), rgb.plane(1).data(), rgb.plane(2).data()};
-    for (std::ptrdiff_t k = 0; k < hw; ++k)
-        for (int ch = 0; ch < 3; ++ch)
-            out[static_cast<std::size_t>(3 * k + ch)] =
-                static_cast<T>(std::lround(std::clamp(planes[ch][k], 0.F, 1.F) * scale));
-    return out;
-}
-}  // namespace
-
-std::vector<std::uint8_t> to_rgb8(const RgbImage& rgb) { return interleave<std::uint8_t>(rgb, 255.F); }
-std::vector<std::uint16_t> to_rgb16(const RgbImage& rgb) { return interleave<std::uint16_t>(rgb, 65535.F); }
-
-RgbImage from_rgb8(const std::vector<std::uint8_t>& rgb, std::ptrdiff_t height, std::ptrdiff_t width) {
-    if (static_cast<std::ptrdiff_t>(rgb.size()) != height * width * 3)
-        throw ConfigError("", "size", fmt::format("{} bytes for a {}x{} RGB image", rgb.size(), width, height));
-    RgbImage out(3, height, width);
-    for (std::ptrdiff_t k = 0; k < height * width; ++k)
-        for (int ch = 0; ch < 3; ++ch) out.plane(ch).data()[k] = rgb[static_cast<std::size_t>(3 * k + ch)] / 255.F;
-    return out;
-}
-
-namespace {
 // Sum of squared differences and the number of samples compared.
 std::pair<double, double> squared_error(ImageView<const float> a, ImageView<const float> b, std::ptrdiff_t border) {
     if (a.height() != b.height() || a.width() != b.width())

@@ -5,7 +5,7 @@
 #include "n2n_raw/dng/dng_writer.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/io/camera_raw.hpp"
-#include "n2n_raw/io/mosaic_files.hpp"
+#include "n2n_raw/io/headerless.hpp"
 #include "support/test_data.hpp"
 
 #include <cstdio>
@@ -60,9 +60,9 @@ io::RawMetadata example_metadata(BayerPhase phase) {
     meta.levels.black = {100, 101, 102, 103};
     meta.levels.white = 16000;
     meta.as_shot_neutral = std::array<double, 3>{0.5, 1.0, 0.7};
-    meta.color_matrix1 = io::Matrix3{1.2, -0.3, -0.1, -0.5, 1.4, 0.1, -0.1, 0.2, 0.7};
+    meta.color_matrix1 = Matrix3{1.2, -0.3, -0.1, -0.5, 1.4, 0.1, -0.1, 0.2, 0.7};
     meta.calibration_illuminant1 = 17;
-    meta.color_matrix2 = io::Matrix3{0.9, -0.29, -0.07, -0.45, 1.24, 0.23, -0.09, 0.19, 0.71};
+    meta.color_matrix2 = Matrix3{0.9, -0.29, -0.07, -0.45, 1.24, 0.23, -0.09, 0.19, 0.71};
     meta.calibration_illuminant2 = 21;
     meta.orientation = 6;
     return meta;

@@ -4,7 +4,7 @@
 #include "n2n_raw/bayer/levels.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/eval/metrics.hpp"
-#include "n2n_raw/io/mosaic_files.hpp"
+#include "n2n_raw/io/headerless.hpp"
 #include "n2n_raw/io/npy.hpp"
 #include "support/test_data.hpp"
 

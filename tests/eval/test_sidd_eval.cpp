@@ -3,6 +3,7 @@
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/eval/metrics.hpp"
 #include "n2n_raw/eval/sidd_eval.hpp"
+#include "n2n_raw/io/sidd_scenes.hpp"
 #include "support/test_data.hpp"
 
 #include <doctest/doctest.h>
@@ -16,7 +17,7 @@ TEST_CASE("the built-in scene list is the data manifest and reference.md's 40 id
     std::ifstream in(std::string(N2N_TEST_SOURCE_DIR) + "/../data_manifests/sidd_validation_scenes.json");
     REQUIRE(in);
     const auto manifest = nlohmann::json::parse(in);
-    const auto& scenes = eval::sidd_evaluation_scenes();
+    const auto& scenes = io::sidd_evaluation_scenes();
     REQUIRE(manifest.at("scenes").size() == scenes.size());
     const char* ids[] = {"0009", "0021", "0024", "0026", "0031", "0037", "0041", "0046", "0049", "0053",
                          "0056", "0058", "0061", "0067", "0071", "0074", "0079", "0082", "0085", "0093",

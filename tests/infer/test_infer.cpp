@@ -7,7 +7,7 @@
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/infer/denoise.hpp"
 #include "n2n_raw/infer/model.hpp"
-#include "n2n_raw/io/mosaic_files.hpp"
+#include "n2n_raw/io/headerless.hpp"
 #include "n2n_raw/model/checkpoint.hpp"
 #include "support/test_data.hpp"
 

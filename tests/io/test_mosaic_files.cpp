@@ -2,7 +2,8 @@
 // Headerless uint16 dumps and 16-bit PNG mosaics: hand-made bytes, files written by Python
 // (Pillow), and every way such a file can be wrong.
 #include "io/io_test_util.hpp"
-#include "n2n_raw/io/mosaic_files.hpp"
+#include "n2n_raw/io/headerless.hpp"
+#include "n2n_raw/io/png_file.hpp"
 #include "n2n_raw/io/npy.hpp"
 #include "n2n_raw/io/read_any.hpp"
 

@@ -4,6 +4,7 @@
 #include "io/io_test_util.hpp"
 #include "n2n_raw/io/read_any.hpp"
 #include "n2n_raw/io/sidd.hpp"
+#include "n2n_raw/io/sidd_scenes.hpp"
 
 #include <cmath>
 #include <doctest/doctest.h>

@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 using namespace n2n::pipeline;
+using n2n::Matrix3;
 
 namespace {
 // McCamy's cubic (1992), an independent approximation good to a few kelvin near the locus.

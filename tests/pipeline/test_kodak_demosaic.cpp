@@ -2,8 +2,9 @@
 // Demosaic quality on the Kodak set (real photographs, not ours): sample each clean image through
 // an RGGB CFA, demosaic, and measure PSNR against the original. The edge-aware method (MHC) must
 // beat bilinear by at least 2 dB on average.
+#include "n2n_raw/io/png_file.hpp"
+#include "n2n_raw/io/rgb_file.hpp"
 #include "n2n_raw/pipeline/demosaic.hpp"
-#include "n2n_raw/pipeline/image_files.hpp"
 #include "support/test_data.hpp"
 
 #include <doctest/doctest.h>
@@ -18,8 +19,8 @@ TEST_CASE("Kodak24: bilinear vs Malvar-He-Cutler PSNR") {
     for (int k = 1; k <= 24; ++k) {
         const auto file = test::shared_file(fmt::format("clean/kodak24/kodim{:02d}.png", k));
         if (!file) return;
-        const auto png = read_png_rgb8(*file);
-        const RgbImage clean = from_rgb8(png.samples, png.height, png.width);
+        const auto png = io::read_png_rgb8(*file);
+        const RgbImage clean = io::from_rgb8(png.samples, png.height, png.width);
         const auto mosaic = mosaic_of(clean, bayer::BayerPhase::RGGB);
         RgbImage bilinear = demosaic(mosaic.view(), bayer::BayerPhase::RGGB, DemosaicMethod::Bilinear);
         RgbImage mhc = demosaic(mosaic.view(), bayer::BayerPhase::RGGB, DemosaicMethod::Mhc);

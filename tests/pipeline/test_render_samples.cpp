@@ -5,7 +5,9 @@
 // capture must give neutral grey patches. Set N2N_RENDER_OUT=<folder> to keep the PNGs to look at.
 #include "n2n_raw/dng/dng_writer.hpp"
 #include "n2n_raw/io/camera_raw.hpp"
-#include "n2n_raw/io/mosaic_files.hpp"
+#include "n2n_raw/io/headerless.hpp"
+#include "n2n_raw/io/png_file.hpp"
+#include "n2n_raw/io/rgb_file.hpp"
 #include "n2n_raw/io/sidd.hpp"
 #include "n2n_raw/pipeline/color.hpp"
 #include "n2n_raw/pipeline/isp.hpp"
@@ -70,7 +72,7 @@ void keep(const std::string& name, ImageView<const float> mosaic, const IspParam
     const char* dir = std::getenv("N2N_RENDER_OUT");
     if (!dir || !*dir) return;
     std::filesystem::create_directories(dir);
-    save_rgb(std::filesystem::path(dir) / (name + ".png"), render(mosaic, params), 8);
+    io::save_rgb(std::filesystem::path(dir) / (name + ".png"), render(mosaic, params), 8);
 }
 
 io::RawFrame d750(const std::string& phase_name, BayerPhase phase) {
@@ -79,7 +81,7 @@ io::RawFrame d750(const std::string& phase_name, BayerPhase phase) {
     io::RawFrame frame = io::read_headerless(*file, {768, 512, io::Endian::Little, {phase, 14, 600.F, 15520.F}});
     // The sample's metadata (SOURCES.txt): WB gains R 1.949 / B 1.344, LibRaw's D750 matrix.
     frame.meta.as_shot_neutral = std::array<double, 3>{1 / 1.949, 1.0, 1 / 1.344};
-    frame.meta.color_matrix1 = io::Matrix3{0.9020, -0.2890, -0.0715, -0.4535, 1.2436, 0.2348, -0.0934, 0.1919, 0.7086};
+    frame.meta.color_matrix1 = Matrix3{0.9020, -0.2890, -0.0715, -0.4535, 1.2436, 0.2348, -0.0934, 0.1919, 0.7086};
     frame.meta.calibration_illuminant1 = 21;
     frame.meta.camera = "Nikon D750";
     return frame;
@@ -115,12 +117,12 @@ TEST_CASE("D750 crop: our render vs dcraw on the same mosaic (via our DNG)") {
                                   (dir / "dcraw.tiff").string())) == 0);
     IspParams p = params_from_metadata(frame.meta);
     p.demosaic = DemosaicMethod::Bilinear;
-    save_rgb(dir / "ours_bilinear.tif", render_linear(frame.mosaic.view(), p), 16);
+    io::save_rgb(dir / "ours_bilinear.tif", render_linear(frame.mosaic.view(), p), 16);
     const Comparison bilinear = compare(dir / "ours_bilinear.tif", dir / "dcraw.tiff");
     CHECK(bilinear.delta_e < 1.0);
     CHECK(bilinear.psnr > 40.0);
     p.demosaic = DemosaicMethod::Mhc;
-    save_rgb(dir / "ours_mhc.tif", render_linear(frame.mosaic.view(), p), 16);
+    io::save_rgb(dir / "ours_mhc.tif", render_linear(frame.mosaic.view(), p), 16);
     const Comparison mhc = compare(dir / "ours_mhc.tif", dir / "dcraw.tiff");
     CHECK(mhc.delta_e < 3.0);  // a different demosaic, same colour pipeline
     keep("d750_rggb_mhc", frame.mosaic.view(), p);
@@ -167,7 +169,7 @@ TEST_CASE("Canon CR2: our render vs dcraw on the camera file") {
     IspParams p = params_from_metadata(frame.meta);
     p.demosaic = DemosaicMethod::Bilinear;
     const RgbImage ours = render_linear(frame.mosaic.view(), p);
-    save_rgb(dir / "ours.tif", ours, 16);
+    io::save_rgb(dir / "ours.tif", ours, 16);
     REQUIRE(test::run(fmt::format("/usr/bin/dcraw -w -o 1 -q 0 -4 -T -t 0 -c '{}' > '{}'", file->string(),
                                   (dir / "dcraw.tiff").string())) == 0);
     // Our frame's top-left in dcraw's frame: search the small margin difference exactly on the mosaic.
@@ -248,7 +250,7 @@ TEST_CASE("Halide dog: gray-world render vs dcraw -a on the same mosaic") {
     IspParams p = params_from_metadata(frame.meta);
     p.white_balance = {WhiteBalance::Mode::GrayWorld, {}};
     p.demosaic = DemosaicMethod::Bilinear;
-    save_rgb(dir / "ours.tif", render_linear(frame.mosaic.view(), p), 16);
+    io::save_rgb(dir / "ours.tif", render_linear(frame.mosaic.view(), p), 16);
     const Comparison c = compare(dir / "ours.tif", dir / "dcraw.tiff");
     CHECK(c.delta_e < 2.0);
     p.demosaic = DemosaicMethod::Mhc;

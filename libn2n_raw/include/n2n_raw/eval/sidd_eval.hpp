@@ -13,16 +13,6 @@
 
 namespace n2n::eval {
 
-/// One of the 40 evaluation scene instances (image index i of the block files is entry i).
-struct EvalScene {
-    const char* folder;  ///< SIDD folder name, e.g. "0009_001_S6_00800_00350_3200_L"
-    const char* phone;   ///< GP, IP, S6, N6 or G4
-};
-
-/// The 40 scenes in block-file order (also in data_manifests/sidd_validation_scenes.json; the
-/// order is that of public SIDD benchmark scripts, not stated inside SIDD's files).
-const std::array<EvalScene, 40>& sidd_evaluation_scenes();
-
 /// CFA phase of each image of a block file with `images` images: the scene list when there are
 /// 40, else (e.g. small test files) the first `images` scenes. `phases_file`, if given, overrides:
 /// a text file with one phase name per line (RGGB/GRBG/GBRG/BGGR, '#' comments) or a JSON file

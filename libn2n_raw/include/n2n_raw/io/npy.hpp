@@ -3,11 +3,8 @@
 #pragma once
 
 #include "n2n_raw/image.hpp"
-#include "n2n_raw/io/atomic_file.hpp"  // write_atomically, used with every writer
 
 #include <filesystem>
-#include <functional>
-#include <ostream>
 
 namespace n2n::io {
 

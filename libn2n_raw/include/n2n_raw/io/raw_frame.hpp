@@ -4,6 +4,7 @@
 
 #include "n2n_raw/bayer/cfa.hpp"
 #include "n2n_raw/bayer/levels.hpp"
+#include "n2n_raw/color_matrix.hpp"
 #include "n2n_raw/image.hpp"
 
 #include <array>
@@ -12,9 +13,6 @@
 #include <vector>
 
 namespace n2n::io {
-
-/// Row-major 3×3 matrix.
-using Matrix3 = std::array<double, 9>;
 
 /// Capture metadata. Unknown values are std::nullopt, never a made-up default.
 struct RawMetadata {

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "n2n_raw/io/camera_raw.hpp"
-#include "n2n_raw/io/mosaic_files.hpp"
+#include "n2n_raw/io/headerless.hpp"
 #include "n2n_raw/io/sidd.hpp"
 
 #include <filesystem>

@@ -23,22 +23,6 @@ namespace n2n::io {
 /// or malformed.
 RawMetadata read_sidd_metadata(const std::filesystem::path& path);
 
-/// CFA phase of a SIDD phone by its folder code (GP, IP, S6, N6, G4), MATLAB orientation.
-std::optional<bayer::BayerPhase> sidd_phone_phase(const std::string& phone_code);
-
-/// What a SIDD scene folder name (`0001_001_S6_00100_00060_3200_L`) tells.
-struct SiddSceneName {
-    std::string instance;  ///< "0001"
-    std::string scene;     ///< "001"
-    std::string phone;     ///< "S6"
-    double iso = 0;
-    double exposure_time_s = 0;  ///< 1 / shutter denominator
-    int illuminant_kelvin = 0;
-    char brightness = 'N';  ///< L, N or H
-};
-/// Parses a SIDD scene folder name; nullopt when it does not have that form.
-std::optional<SiddSceneName> parse_sidd_scene_name(const std::string& folder_name);
-
 struct SiddFrameOptions {
     /// METADATA file to take the phase and capture metadata from. Empty: the sibling
     /// `<inst>_METADATA_RAW_<nnn>.MAT` if it exists, else the phone code of the folder name.

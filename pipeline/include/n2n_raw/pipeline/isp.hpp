@@ -3,7 +3,9 @@
 //
 //   mosaic (DN) -> normalise (black/white) -> white balance + clip -> orientation
 //               -> demosaic -> camera RGB -> linear sRGB (colour matrix) -> clip
-//               -> transfer curve (+ tone curve) -> 8/16-bit file
+//               -> transfer curve (+ tone curve)
+//
+// Computation only: io::save_rgb writes the result to a file.
 //
 // The orientation is applied to the white-balanced mosaic (bayer::orient moves pixels and
 // reports the new CFA phase) rather than to the RGB result: both demosaics are symmetric under
@@ -18,7 +20,6 @@
 
 #include <array>
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string_view>
 
@@ -72,9 +73,5 @@ RgbImage render(ImageView<const float> mosaic, const IspParams& params);
 /// Same, stopping before the transfer curve and orientation: linear sRGB in [0, 1], stored
 /// orientation (for comparisons with other renderers in linear light).
 RgbImage render_linear(ImageView<const float> mosaic, const IspParams& params);
-
-/// Writes an encoded RGB image by extension: .png (8 or 16 bits) or .tif/.tiff (16 bits),
-/// atomically. Throws ConfigError (field "output") for other extensions or bit depths.
-void save_rgb(const std::filesystem::path& path, const RgbImage& rgb, int bits = 8);
 
 }  // namespace n2n::pipeline

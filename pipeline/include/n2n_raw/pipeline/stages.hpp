@@ -6,20 +6,16 @@
 
 #include "n2n_raw/bayer/cfa.hpp"
 #include "n2n_raw/bayer/geometry.hpp"
+#include "n2n_raw/color_matrix.hpp"
 #include "n2n_raw/image.hpp"
 
 #include <array>
 #include <cstdint>
-#include <vector>
 
 namespace n2n::pipeline {
 
 /// Planar RGB image, 3 × height × width, channels R, G, B.
 using RgbImage = PlanarImage<float>;
-
-/// Row-major 3×3 matrix acting on column vectors (out = M · in).
-using Matrix3 = std::array<double, 9>;
-inline constexpr Matrix3 kIdentity3{1, 0, 0, 0, 1, 0, 0, 0, 1};
 
 /// Multiplies every mosaic pixel by the gain of its CFA colour (`gains` = R, G, B; both greens
 /// use G) in place, then clamps to [0, 1] when `clip` is set. Coordinates relative to `phase`.
@@ -67,13 +63,6 @@ float encode_transfer(float linear, Transfer transfer);
 
 /// Applies the transfer curve, then the tone curve, to every sample (inputs clamped to [0, 1]).
 void apply_transfer(RgbImage& rgb, Transfer transfer, ToneCurve tone = ToneCurve::None);
-
-/// Interleaved 8-bit RGB (row-major, R G B per pixel) of an encoded image in [0, 1], rounded.
-std::vector<std::uint8_t> to_rgb8(const RgbImage& rgb);
-/// Interleaved 16-bit RGB of an encoded image in [0, 1], rounded to 0..65535.
-std::vector<std::uint16_t> to_rgb16(const RgbImage& rgb);
-/// Planar float RGB in [0, 1] from interleaved 8-bit RGB of height × width pixels.
-RgbImage from_rgb8(const std::vector<std::uint8_t>& rgb, std::ptrdiff_t height, std::ptrdiff_t width);
 
 /// Peak signal-to-noise ratio in dB for data range 1 between two equally sized images,
 /// ignoring `border` pixels on each side. +inf when identical.

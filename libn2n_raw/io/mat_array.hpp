@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Internal to io/: numeric MATLAB arrays read from MAT v5 (matio) or v7.3 (HDF5) files, in one
-// common form. Not installed.
+// Internal to io/: numeric MATLAB arrays read from MAT v5 (matio, mat_v5.cpp) or v7.3 (HDF5,
+// mat_v73.cpp) files, in one common form. Not installed.
 #pragma once
 
-#include "n2n_raw/io/raw_frame.hpp"
 #include "n2n_raw/io/sidd.hpp"
 
 #include <cstddef>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// A libtiff handle writing into memory, with libtiff's errors captured per handle (internal).
+// A libtiff handle writing into memory, with libtiff's errors captured per handle. Shared by
+// the TIFF and DNG writers; not part of the public API (namespace detail).
 #pragma once
 
 #include <cstdint>
@@ -7,7 +8,7 @@
 #include <tiffio.h>
 #include <vector>
 
-namespace n2n::dng::detail {
+namespace n2n::io::detail {
 
 /// Owns a TIFF* opened for writing into `bytes()`. Close with finish(); errors reported by libtiff
 /// go to `error()` instead of stderr.
@@ -38,4 +39,4 @@ private:
     TIFF* tiff_ = nullptr;
 };
 
-}  // namespace n2n::dng::detail
+}  // namespace n2n::io::detail

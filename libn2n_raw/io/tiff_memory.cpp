@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "tiff_memory.hpp"
+#include "n2n_raw/io/tiff_memory.hpp"
 
 #include "n2n_raw/error.hpp"
 
@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
-namespace n2n::dng::detail {
+namespace n2n::io::detail {
 namespace {
 
 using Buffer = MemoryTiff::Buffer;
@@ -80,4 +80,4 @@ std::vector<std::uint8_t> MemoryTiff::finish() {
     return std::move(buffer_.data);
 }
 
-}  // namespace n2n::dng::detail
+}  // namespace n2n::io::detail

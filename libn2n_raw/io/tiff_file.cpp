@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
-#include "n2n_raw/dng/tiff_rgb.hpp"
+#include "n2n_raw/io/tiff_file.hpp"
 
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/io/npy.hpp"
-#include "tiff_memory.hpp"
+#include "n2n_raw/io/atomic_file.hpp"
+#include "n2n_raw/io/tiff_memory.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <ostream>
 
-namespace n2n::dng {
+namespace n2n::io {
 
 void write_tiff_rgb16(const std::filesystem::path& path, std::ptrdiff_t height, std::ptrdiff_t width,
                       const std::vector<std::uint16_t>& rgb) {
@@ -32,9 +33,9 @@ void write_tiff_rgb16(const std::filesystem::path& path, std::ptrdiff_t height, 
     }
     tiff.check(TIFFWriteDirectory(t) == 1, "IFD0");
     const auto bytes = tiff.finish();
-    io::write_atomically(path, [&](std::ostream& out) {
+    write_atomically(path, [&](std::ostream& out) {
         out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     });
 }
 
-}  // namespace n2n::dng
+}  // namespace n2n::io

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Our PNG/TIFF writers read back sample for sample by independent readers in Debian's python (a
 // minimal zlib-based PNG decoder, png_samples.py, and tifffile); our PNG reader on the 8-bit file.
-#include "n2n_raw/dng/tiff_rgb.hpp"
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/pipeline/image_files.hpp"
-#include "n2n_raw/pipeline/isp.hpp"
+#include "n2n_raw/io/png_file.hpp"
+#include "n2n_raw/io/rgb_file.hpp"
 #include "support/test_data.hpp"
 
 #include <doctest/doctest.h>
@@ -12,7 +11,8 @@
 #include <fstream>
 
 using namespace n2n;
-using namespace n2n::pipeline;
+using namespace n2n::io;
+using RgbImage = n2n::PlanarImage<float>;
 
 namespace {
 // Python reads `image` with `reader` ("png": our test's own minimal decoder, "tifffile") and
@@ -21,7 +21,7 @@ std::vector<std::uint16_t> read_back(const std::filesystem::path& image, const s
                                      const std::string& reader) {
     const int rc =
         reader == "png"
-            ? test::run(fmt::format("{} {}/pipeline/png_samples.py '{}' '{}'", test::python(), N2N_TEST_SOURCE_DIR,
+            ? test::run(fmt::format("{} {}/io/png_samples.py '{}' '{}'", test::python(), N2N_TEST_SOURCE_DIR,
                                     image.string(), dump.string()))
             : test::run(fmt::format("{} -c \"import numpy as np, tifffile; a = tifffile.imread('{}'); "
                                     "open('{}', 'wb').write(np.ascontiguousarray(a).astype('<u2').tobytes())\"",
