@@ -5,7 +5,7 @@
 #include "infer_cli.hpp"
 
 #include "n2n_raw/eval/sidd_eval.hpp"
-#include "n2n_raw/io/npy.hpp"
+#include "n2n_raw/io/atomic_file.hpp"
 #include "n2n_raw/io/sidd.hpp"
 
 #include <fmt/format.h>

@@ -46,7 +46,7 @@ TEST_CASE("eval::denoise_blocks batches each image in its own phase (even and od
     const auto model =
         infer::Model::from_module(std::make_shared<HalveRed>(), model::NetConfig{}, torch::kCPU, infer::Backend::Eager);
     const std::vector<BayerPhase> phases{BayerPhase::RGGB, BayerPhase::BGGR, BayerPhase::GRBG};
-    for (const auto [h, w] : {std::pair<std::ptrdiff_t, std::ptrdiff_t>{8, 12}, {7, 9}}) {
+    for (const auto& [h, w] : {std::pair<std::ptrdiff_t, std::ptrdiff_t>{8, 12}, {7, 9}}) {
         CAPTURE(h);
         const auto noisy = blocks_of(3, 2, h, w);
         std::vector<std::ptrdiff_t> progress;

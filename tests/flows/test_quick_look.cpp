@@ -13,7 +13,7 @@ using namespace n2n;
 
 TEST_CASE("quick_look: half size (odd sides rounded down), a grey card stays grey") {
     // A flat grey card as the camera sees it: R and B weaker by the as-shot neutral (0.5, 1, 0.25).
-    for (const auto [h, w] : {std::pair<std::ptrdiff_t, std::ptrdiff_t>{40, 60}, {41, 63}}) {
+    for (const auto& [h, w] : {std::pair<std::ptrdiff_t, std::ptrdiff_t>{40, 60}, {41, 63}}) {
         io::RawFrame f;
         f.mosaic = Image<float>(h, w);
         f.meta.phase = bayer::BayerPhase::BGGR;

@@ -35,10 +35,15 @@ FrameDataset noise_dataset(std::vector<std::string> names, DatasetOptions option
 }
 
 TrainOptions tiny_run() {
-    return {.net = {"unet", 4, 4, 4},
-            .epochs = 2,
-            .lr = 1e-3,
-            .loader = {.batch = 2, .patch = 64, .patches_per_frame = 2, .workers = 0}};
+    TrainOptions o;
+    o.net = {"unet", 4, 4, 4};
+    o.epochs = 2;
+    o.lr = 1e-3;
+    o.loader.batch = 2;
+    o.loader.patch = 64;
+    o.loader.patches_per_frame = 2;
+    o.loader.workers = 0;
+    return o;
 }
 
 // Remembers what the trainer handed over, in order.
