@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "infer_cli.hpp"
 
+#include "n2n_raw/eval/block_denoising.hpp"
 #include "n2n_raw/eval/sidd_eval.hpp"
 #include "n2n_raw/eval/submission.hpp"
 #include "n2n_raw/io/sidd.hpp"

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "infer_cli.hpp"
 
+#include "n2n_raw/eval/block_denoising.hpp"
 #include "n2n_raw/eval/sidd_eval.hpp"
 #include "n2n_raw/io/atomic_file.hpp"
 #include "n2n_raw/io/sidd.hpp"

@@ -2,7 +2,7 @@
 // Running a model over SIDD block files: each image's blocks reach the network packed in the
 // canonical R, Gr, Gb, B order whatever the image's CFA phase, for even and odd block sizes.
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/eval/sidd_eval.hpp"
+#include "n2n_raw/eval/block_denoising.hpp"
 
 #include <doctest/doctest.h>
 #include <torch/torch.h>

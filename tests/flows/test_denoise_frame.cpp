@@ -74,22 +74,23 @@ TEST_CASE("a unit-level frame (SIDD MAT) becomes a 16-bit PNG and DNG with the f
 TEST_CASE("a frame in sensor DN comes back in the same DN") {
     test::TempDir dir;
     io::RawFrame input;
-    input.mosaic = Image<float>(6, 8);
-    for (std::size_t k = 0; k < input.mosaic.pixels().size(); ++k)
-        input.mosaic.pixels()[k] = static_cast<float>(64 + 20 * k);
+    input.mosaic = Image<float>(40, 50);  // LibRaw refuses much smaller DNGs
+    const auto dn_at = [](std::size_t k) { return static_cast<std::uint16_t>(64 + (7 * k) % 960); };
+    for (std::size_t k = 0; k < input.mosaic.pixels().size(); ++k) input.mosaic.pixels()[k] = dn_at(k);
     input.meta.phase = BayerPhase::RGGB;
     input.meta.levels = {{64.F, 64.F, 64.F, 64.F}, 1023.F};
     const auto frame = flows::denoise_frame(identity_model(), input);
     const auto dn = flows::to_dn(frame.denoised.view(), frame.meta);
     CHECK(dn.meta.levels.white == 1023.F);
-    for (std::size_t k = 0; k < dn.mosaic.pixels().size(); ++k)
-        CHECK(dn.mosaic.pixels()[k] == static_cast<std::uint16_t>(std::min(64 + 20 * k, std::size_t{1023})));
+    int wrong = 0;
+    for (std::size_t k = 0; k < dn.mosaic.pixels().size(); ++k) wrong += dn.mosaic.pixels()[k] == dn_at(k) ? 0 : 1;
+    CHECK(wrong == 0);
     const auto files = flows::write_outputs(dir.path(), "dn", frame, {.png16 = false, .npy = false, .dng = true});
     REQUIRE(files.size() == 1);
     CHECK(files[0] == dir / "dn.dng");
     const auto back = io::read_camera_raw(files[0]);
     CHECK(back.meta.levels.white == 1023.F);
-    CHECK(back.mosaic(0, 1) == 84.F);
+    CHECK(back.mosaic(0, 1) == 71.F);
 }
 
 TEST_CASE("before/after renders share one exposure; the identity leaves the noise as it was") {
