@@ -2,19 +2,18 @@
 #include "cli_common.hpp"
 
 #include "n2n_raw/error.hpp"
+#include "n2n_raw/tensor/compute.hpp"
 
 #include <fmt/format.h>
-#include <thread>
-#include <torch/torch.h>
 
 namespace n2n::cli {
 
-void add_mosaic_input_options(CLI::App& cmd, MosaicInputOptions& o, const std::string& bits_flag) {
+void add_mosaic_input_options(CLI::App& cmd, MosaicInputOptions& o) {
     auto* group = cmd.add_option_group("headerless / PNG mosaics", "What such files do not say about themselves");
     group->add_option("--width", o.width, "Headerless dump: pixels per row")->check(CLI::PositiveNumber);
     group->add_option("--height", o.height, "Headerless dump: rows")->check(CLI::PositiveNumber);
     group->add_option("--phase", o.phase, "CFA phase of pixel (0, 0): RGGB, GRBG, GBRG or BGGR");
-    group->add_option(bits_flag, o.bits, "Meaningful bits per sample")->check(CLI::Range(1, 16))->capture_default_str();
+    group->add_option("--bits", o.bits, "Meaningful bits per sample")->check(CLI::Range(1, 16))->capture_default_str();
     group->add_option("--black", o.black, "Black level, DN")->capture_default_str();
     group->add_option("--white", o.white, "White level, DN (default 2^bits - 1)");
     group->add_flag("--big-endian", o.big_endian, "Headerless samples are big-endian");
@@ -39,14 +38,14 @@ io::ReadOptions read_options(const MosaicInputOptions& o) {
 
 void add_compute_options(CLI::App& cmd, ComputeOptions& options) {
     cmd.add_option("--device", options.device, "Compute device: cpu, cuda or cuda:N")->capture_default_str();
-    cmd.add_option("--threads", options.threads, "CPU threads for LibTorch (0 = one per core)")
+    cmd.add_option("--threads", options.threads, "CPU threads for LibTorch (0 = OMP_NUM_THREADS, else one per core)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
 }
 
-void apply_threads(const ComputeOptions& options) {
-    const int n = options.threads > 0 ? options.threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-    torch::set_num_threads(n);
+torch::Device apply_compute(const ComputeOptions& options) {
+    set_threads(options.threads);
+    return parse_device(options.device);
 }
 
 }  // namespace n2n::cli

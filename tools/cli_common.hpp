@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Small helpers shared by the sub-commands: device selection, thread count, atomic output.
+// Small helpers shared by the sub-commands: input options, device selection, thread count.
 #pragma once
 
 #include "n2n_raw/io/read_any.hpp"
 
 #include <CLI/CLI.hpp>
+#include <torch/types.h>
 #include <filesystem>
 #include <string>
 
@@ -30,9 +31,8 @@ struct MosaicInputOptions {
     bool big_endian = false;    ///< headerless sample order
 };
 
-/// Adds --width, --height, --phase, --black, --white, --big-endian and `bits_flag` (the bits per
-/// sample: "--bits", or "--raw-bits" where --bits means the output) in an option group.
-void add_mosaic_input_options(CLI::App& cmd, MosaicInputOptions& options, const std::string& bits_flag = "--bits");
+/// Adds --width, --height, --phase, --bits, --black, --white and --big-endian in an option group.
+void add_mosaic_input_options(CLI::App& cmd, MosaicInputOptions& options);
 
 /// The reader options these imply. Throws ConfigError (field "--phase") for an unknown phase.
 io::ReadOptions read_options(const MosaicInputOptions& options);
@@ -40,7 +40,8 @@ io::ReadOptions read_options(const MosaicInputOptions& options);
 /// Adds --device and --threads to a sub-command.
 void add_compute_options(CLI::App& cmd, ComputeOptions& options);
 
-/// Applies the thread count to LibTorch (OpenMP defaults to 1 thread on some machines).
-void apply_threads(const ComputeOptions& options);
+/// Applies the thread count to LibTorch (n2n::set_threads) and returns the device it names
+/// (n2n::parse_device).
+torch::Device apply_compute(const ComputeOptions& options);
 
 }  // namespace n2n::cli

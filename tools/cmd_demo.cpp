@@ -4,22 +4,17 @@
 // writes the denoised DNG, before/after PNGs and a summary.
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "train_progress.hpp"
 
-#include "n2n_raw/dng/dng_writer.hpp"
-#include "n2n_raw/bayer/levels.hpp"
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/infer/denoise.hpp"
+#include "n2n_raw/flows/before_after.hpp"
+#include "n2n_raw/flows/denoise_frame.hpp"
 #include "n2n_raw/io/atomic_file.hpp"
 #include "n2n_raw/io/read_any.hpp"
-#include "n2n_raw/io/rgb_file.hpp"
-#include "n2n_raw/noise/noise_estimate.hpp"
-#include "n2n_raw/pipeline/isp.hpp"
-#include "n2n_raw/pipeline/side_by_side.hpp"
+#include "n2n_raw/train/schedule.hpp"
 #include "n2n_raw/train/trainer.hpp"
 
-#include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <optional>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -58,127 +53,65 @@ std::vector<std::filesystem::path> collect_inputs(const std::vector<std::string>
     return files;
 }
 
-// Seconds of one training step on this machine, so that the epoch count (and with it the
-// paper's lr halvings and Λ ramp) fits the time budget instead of being cut off mid-schedule.
-double probe_step_seconds(const DemoOptions& o, const torch::Device& device) {
-    model::NetConfig config;
-    config.features = o.features;
-    config.residual = o.residual;
-    auto net = model::make_denoiser(config);
-    net->to(device);
-    torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(1e-4));
-    const auto x = torch::rand({o.batch, 4, o.patch / 2, o.patch / 2}, device);
-    std::vector<double> times;
-    for (int k = 0; k < 6; ++k) {
-        const auto t0 = Clock::now();
-        adam.zero_grad();
-        // Forward at half size (g1), plus the no-grad full-size pass of the regulariser.
-        {
-            torch::NoGradGuard no_grad;
-            net->forward(torch::rand({o.batch, 4, o.patch, o.patch}, device));
-        }
-        net->forward(x).square().mean().backward();
-        adam.step();
-        if (device.is_cuda()) torch::cuda::synchronize();
-        if (k >= 2) times.push_back(seconds_since(t0));  // the first steps pay for allocations
-    }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
-}
-
 double mean_of(const std::array<double, 4>& v) { return (v[0] + v[1] + v[2] + v[3]) / 4.0; }
 
-// The centre `side` × `side` pixels (or less) of a rendered image: a 1:1 view where noise shows.
-pipeline::RgbImage centre_crop(const pipeline::RgbImage& rgb, std::ptrdiff_t side) {
-    const std::ptrdiff_t h = std::min(side, rgb.height()), w = std::min(side, rgb.width());
-    const std::ptrdiff_t top = (rgb.height() - h) / 2, left = (rgb.width() - w) / 2;
-    pipeline::RgbImage out(3, h, w);
-    for (std::ptrdiff_t ch = 0; ch < 3; ++ch)
-        for (std::ptrdiff_t r = 0; r < h; ++r)
-            for (std::ptrdiff_t c = 0; c < w; ++c) out.plane(ch)(r, c) = rgb.plane(ch)(top + r, left + c);
-    return out;
-}
-
 nlohmann::json denoise_and_report(const infer::Model& model, const std::filesystem::path& file, const DemoOptions& o) {
-    const std::filesystem::path out_dir = o.out_dir;
-    const io::RawFrame frame = io::read_any(file);
-    const auto noisy = frame.normalized(bayer::Clip::ZeroOne);
-    const auto t_denoise = Clock::now();
-    const auto denoised = infer::denoise_mosaic(model, noisy.view(), frame.meta.phase);
-    const double denoise_seconds = seconds_since(t_denoise);
-    const double megapixels = static_cast<double>(noisy.height() * noisy.width()) / 1e6;
-
+    const auto frame = flows::denoise_frame(model, io::read_any(file));
     const auto stem = file.stem().string();
-    dng::DngOptions dng_options;
-    dng_options.noise_reduction_applied = 1.0;
-    dng::write_dng(out_dir / (stem + "_denoised.dng"), bayer::denormalize(denoised.view(), frame.meta.levels).view(),
-                   frame.meta, dng_options);
-
-    // Both renders share the ISP parameters, gains and exposure resolved once on the noisy frame,
-    // so the pictures differ only by their pixels.
-    auto isp = pipeline::params_from_metadata(frame.meta);
-    isp.levels = bayer::Levels::unit();
-    isp.white_balance = {pipeline::WhiteBalance::Mode::Gains, pipeline::resolve_gains(isp, noisy.view())};
-    isp.exposure_ev = o.ev ? *o.ev : pipeline::auto_exposure_ev(noisy.view(), isp);
-    const auto before = pipeline::render(noisy.view(), isp);
-    const auto after = pipeline::render(denoised.view(), isp);
-    io::save_rgb(out_dir / (stem + "_noisy.png"), before);
-    io::save_rgb(out_dir / (stem + "_denoised.png"), after);
-
-    const auto sigma_before = noise::estimate_mosaic_sigma(noisy.view(), frame.meta.phase);
-    const auto sigma_after = noise::estimate_mosaic_sigma(denoised.view(), frame.meta.phase);
-    const auto crop_before = centre_crop(before, 768), crop_after = centre_crop(after, 768);
-    io::save_rgb(out_dir / (stem + "_side_by_side.png"),
-                       pipeline::side_by_side({{&crop_before, fmt::format("noisy  sigma {:.5f}", mean_of(sigma_before))},
-                                               {&crop_after, fmt::format("n2n  sigma {:.5f}", mean_of(sigma_after))}}));
+    const auto dng = flows::write_outputs(o.out_dir, stem + "_denoised", frame, {.png16 = false, .npy = false, .dng = true});
+    const auto pictures = flows::write_before_after(o.out_dir, stem, frame, o.ev);
+    const double mp = frame.megapixels();
     fmt::print("{}: {:.1f} MP denoised in {:.1f} s ({:.2f} MP/s); noise sigma {:.5f} -> {:.5f} (of white); "
                "rendered at {:+.2f} EV\n",
-               file.string(), megapixels, denoise_seconds, megapixels / denoise_seconds, mean_of(sigma_before),
-               mean_of(sigma_after), isp.exposure_ev);
+               file.string(), mp, frame.seconds, mp / frame.seconds, mean_of(pictures.sigma_before),
+               mean_of(pictures.sigma_after), pictures.exposure_ev);
+    nlohmann::json outputs = nlohmann::json::array();
+    for (const auto* files : {&dng, &pictures.files})
+        for (const auto& path : *files) outputs.push_back(path.filename().string());
     return {{"file", file.string()},
             {"camera", frame.meta.camera},
             {"phase", std::string(frame.meta.phase.name())},
-            {"megapixels", megapixels},
-            {"denoise_seconds", denoise_seconds},
-            {"megapixels_per_second", megapixels / denoise_seconds},
-            {"noise_sigma_before", sigma_before},
-            {"noise_sigma_after", sigma_after},
-            {"render_exposure_ev", isp.exposure_ev},
-            {"outputs", {stem + "_denoised.dng", stem + "_noisy.png", stem + "_denoised.png", stem + "_side_by_side.png"}}};
+            {"megapixels", mp},
+            {"denoise_seconds", frame.seconds},
+            {"megapixels_per_second", mp / frame.seconds},
+            {"noise_sigma_before", pictures.sigma_before},
+            {"noise_sigma_after", pictures.sigma_after},
+            {"render_exposure_ev", pictures.exposure_ev},
+            {"outputs", outputs}};
 }
 
 void run_demo(const DemoOptions& o) {
     const auto t_start = Clock::now();
-    apply_threads(o.compute);
-    const torch::Device device = train::parse_device(o.compute.device);
+    const torch::Device device = apply_compute(o.compute);
     auto files = collect_inputs(o.inputs.empty() ? std::vector<std::string>{kDefaultCapture} : o.inputs);
     const std::filesystem::path out_dir = o.out_dir;
     std::filesystem::create_directories(out_dir);
 
-    const double step_s = probe_step_seconds(o, device);
     train::TrainOptions topt;
     topt.net.features = o.features;
     topt.net.residual = o.residual;
+    const double step_s = train::probe_step_seconds(topt.net, o.batch, o.patch, device);
+    const auto plan = train::plan_time_budget(step_s, o.minutes, static_cast<int>(files.size()), o.batch);
     topt.loader.batch = o.batch;
     topt.loader.patch = o.patch;
     topt.loader.workers = 1;
     topt.loader.augment = train::Augment::Flips;
-    // About 8 steps per epoch in all, whatever the number of captures.
-    const int n_files = static_cast<int>(files.size());
-    topt.loader.patches_per_frame = std::max(1, (8 * o.batch + n_files - 1) / n_files);
-    const double steps_per_epoch = std::floor(static_cast<double>(n_files * topt.loader.patches_per_frame) / o.batch);
-    topt.epochs = std::max(2, static_cast<int>(o.minutes * 60.0 / (step_s * steps_per_epoch * 1.15)));
-    topt.lr = 2e-3;  // minutes, not SIDD's 100 epochs: a larger first step than the paper's 1e-4, then 5 halvings
-    topt.lr_step = std::max(1, topt.epochs / 5);
-    topt.max_minutes = o.minutes * 1.5;  // hard stop if the probe was optimistic
+    topt.loader.patches_per_frame = plan.patches_per_frame;
+    topt.epochs = plan.epochs;
+    topt.lr = plan.lr;
+    topt.lr_step = plan.lr_step;
+    topt.max_minutes = plan.max_minutes;
     topt.device = o.compute.device;
-    topt.out_dir = out_dir / "training";
+    topt.on_event = progress_printer();
     fmt::print("n2n demo: {} capture(s); one step {:.2f} s -> {} epochs of {} steps (~{:.1f} min) on {}\n",
-               files.size(), step_s, topt.epochs, static_cast<int>(steps_per_epoch), o.minutes, device.str());
+               files.size(), step_s, plan.epochs, plan.steps_per_epoch, o.minutes, device.str());
 
-    train::FrameDataset data(files);
+    train::DatasetOptions dataset_options;
+    dataset_options.on_skip = [progress = topt.on_event](const train::SkippedFile& skipped) { progress(skipped); };
+    train::FrameDataset data(files, dataset_options);
+    train::TrainingFolder training(out_dir / "training");
     const auto t_train = Clock::now();
-    const auto trained = train::train(data, topt);
+    const auto trained = train::train(data, topt, &training);
     const double train_seconds = seconds_since(t_train);
     const auto model = infer::Model::from_module(trained.net, trained.config, device, infer::Backend::Script);
 

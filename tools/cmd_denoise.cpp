@@ -5,7 +5,7 @@
 // Outputs per input (in DIR, written atomically):
 //   <stem>_denoised.png  16-bit grey mosaic, same size and CFA phase as the input, in the input's
 //                        DN (normalised values mapped back through its black/white levels; SIDD
-//                        frames, which have no DN, are scaled to 0..65535)
+//                        frames, which have no DN, use the full 0..65535)
 //   <stem>_denoised.npy  float32 (1, H, W): the denoised mosaic normalised to [0, 1]
 //   <stem>_denoised.mat  with --mat: MAT v7.3 single matrix `x` in [0, 1], as SIDD's frames
 //   <stem>_denoised.dng  with --dng: Bayer DNG in the input's DN and metadata
@@ -13,15 +13,8 @@
 #include "commands.hpp"
 #include "infer_cli.hpp"
 
-#include "n2n_raw/bayer/levels.hpp"
-#include "n2n_raw/dng/dng_writer.hpp"
-#include "n2n_raw/error.hpp"
-#include "n2n_raw/io/npy.hpp"
-#include "n2n_raw/io/png_file.hpp"
+#include "n2n_raw/flows/denoise_frame.hpp"
 #include "n2n_raw/io/read_any.hpp"
-#include "n2n_raw/io/rgb_file.hpp"
-#include "n2n_raw/io/sidd.hpp"
-#include "n2n_raw/pipeline/isp.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -64,30 +57,10 @@ void register_denoise(CLI::App& app) {
             const std::filesystem::path input = o->inputs[k];
             const auto start = std::chrono::steady_clock::now();
             const auto frame = io::read_any(input, read);
-            const auto normalized = frame.normalized(bayer::Clip::ZeroOne);
-            const auto denoised = infer::denoise_mosaic(model, normalized.view(), frame.meta.phase, tiles);
+            const auto denoised = flows::denoise_frame(model, frame, tiles);
             const std::string stem = input.stem().string() + "_denoised";
-            // SIDD frames are already normalised (unit levels): no DN to return to, use 16 bits.
-            io::RawMetadata meta = frame.meta;
-            if (meta.levels.white == 1.F && meta.levels.black == std::array<float, 4>{}) meta.levels.white = 65535.F;
-            const Image<std::uint16_t> dn = bayer::denormalize(denoised.view(), meta.levels);
-            if (!o->no_png) io::write_png_gray16(dir / (stem + ".png"), dn.view());
-            if (o->mat) io::write_sidd_frame(dir / (stem + ".mat"), denoised.view());
-            if (o->dng) {
-                dng::DngOptions dng_options;
-                dng_options.noise_reduction_applied = 1.0;
-                dng::write_dng(dir / (stem + ".dng"), dn.view(), meta, dng_options);
-            }
-            if (o->render) {
-                pipeline::IspParams isp = pipeline::params_from_metadata(frame.meta);
-                isp.levels = bayer::Levels::unit();
-                io::save_rgb(dir / (stem + "_srgb.png"), pipeline::render(denoised.view(), isp));
-            }
-            if (!o->no_npy) {
-                PlanarImage<float> planes(1, denoised.height(), denoised.width());
-                std::copy(denoised.pixels().begin(), denoised.pixels().end(), planes.pixels().begin());
-                io::write_npy(dir / (stem + ".npy"), planes);
-            }
+            flows::write_outputs(dir, stem, denoised,
+                                 {.png16 = !o->no_png, .npy = !o->no_npy, .mat = o->mat, .dng = o->dng, .render = o->render});
             const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             std::cerr << fmt::format("[{}/{}] {} ({}x{} {}) -> {} in {:.1f} s\n", k + 1, total, input.string(),
                                      frame.mosaic.height(), frame.mosaic.width(), frame.meta.phase.name(),

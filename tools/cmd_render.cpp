@@ -2,7 +2,7 @@
 // `n2n render`: a RAW mosaic through the simple ISP to an 8/16-bit PNG or 16-bit TIFF, or a
 // report figure (noisy | denoised | clean) with PSNR captions.
 //
-//   n2n render IMG.CR2 -o img.png [--bits 16] [--demosaic bilinear|mhc] [--wb as-shot|gray-world|R,G,B]
+//   n2n render IMG.CR2 -o img.png [--out-bits 16] [--demosaic bilinear|mhc] [--wb as-shot|gray-world|R,G,B]
 //   n2n render noisy.dng -o figure.png --side-by-side denoised.dng [clean.dng]
 #include "cli_common.hpp"
 #include "commands.hpp"
@@ -24,7 +24,7 @@ namespace {
 struct RenderOptions {
     std::string input;
     std::string output;
-    int bits = 8;
+    int out_bits = 8;
     std::string demosaic = "mhc";
     std::string wb = "as-shot";
     std::string tone = "none";
@@ -62,7 +62,7 @@ void run(const RenderOptions& o) {
         const pipeline::RgbImage rgb = pipeline::render(frame.mosaic.view(), params);
         const double render_s = seconds(t0);
         t0 = Clock::now();
-        io::save_rgb(o.output, rgb, o.bits);
+        io::save_rgb(o.output, rgb, o.out_bits);
         std::cout << fmt::format("{}: {}x{} -> {} (read {:.2f} s, ISP {:.2f} s, write {:.2f} s)\n", o.input,
                                  frame.mosaic.width(), frame.mosaic.height(), o.output, read_s, render_s, seconds(t0));
         return;
@@ -71,7 +71,7 @@ void run(const RenderOptions& o) {
     std::unique_ptr<io::RawFrame> clean;
     if (o.side_by_side.size() > 1) clean = std::make_unique<io::RawFrame>(io::read_any(o.side_by_side[1], ro));
     const auto figure = pipeline::comparison_figure(frame, denoised, clean.get(), params);
-    io::save_rgb(o.output, figure.image, o.bits);
+    io::save_rgb(o.output, figure.image, o.out_bits);
     std::cout << fmt::format("figure written to {}", o.output);
     if (figure.psnr_noisy)
         std::cout << fmt::format(" (raw PSNR vs clean: noisy {:.2f} dB, denoised {:.2f} dB)", *figure.psnr_noisy,
@@ -87,7 +87,7 @@ void register_render(CLI::App& app) {
     cmd->add_option("input", options->input, "RAW file (camera RAW, DNG, headerless .raw, 16-bit PNG mosaic, SIDD MAT)")
         ->required();
     cmd->add_option("-o,--output", options->output, "Output .png (8 or 16 bits) or .tif (16 bits)")->required();
-    cmd->add_option("--bits", options->bits, "Bits per output sample")->check(CLI::IsMember({8, 16}))->capture_default_str();
+    cmd->add_option("--out-bits", options->out_bits, "Bits per output sample")->check(CLI::IsMember({8, 16}))->capture_default_str();
     cmd->add_option("--demosaic", options->demosaic, "bilinear or mhc (Malvar-He-Cutler)")->capture_default_str();
     cmd->add_option("--wb", options->wb, "as-shot, gray-world or gains R,G,B")->capture_default_str();
     cmd->add_option("--ev", options->ev, "Exposure adjustment in stops")->capture_default_str();
@@ -96,7 +96,7 @@ void register_render(CLI::App& app) {
     cmd->add_option("--side-by-side", options->side_by_side,
                     "DENOISED [CLEAN]: write INPUT (noisy) | DENOISED | CLEAN with PSNR captions")
         ->expected(1, 2);
-    add_mosaic_input_options(*cmd, options->mosaic, "--raw-bits");
+    add_mosaic_input_options(*cmd, options->mosaic);
     cmd->callback([options] { run(*options); });
 }
 

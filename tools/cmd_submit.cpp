@@ -3,11 +3,11 @@
 #include "commands.hpp"
 #include "infer_cli.hpp"
 
+#include "n2n_raw/eval/block_denoising.hpp"
 #include "n2n_raw/eval/sidd_eval.hpp"
 #include "n2n_raw/eval/submission.hpp"
 #include "n2n_raw/io/sidd.hpp"
 
-#include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
@@ -18,7 +18,8 @@ namespace n2n::cli {
 
 void register_submit(CLI::App& app) {
     struct Options {
-        std::string noisy, out = ".", phases, variable;
+        NoisyBlocksOptions noisy;
+        std::string out = ".";
         eval::SubmissionInfo info{"Neighbor2Neighbor (raw, n2n_raw)", "", "Neighbor2Neighbor: Self-Supervised Denoising from Single Noisy Images", "CVPR 2021", ""};
         ModelOptions model;
     };
@@ -28,10 +29,8 @@ void register_submit(CLI::App& app) {
         "Denoise BenchmarkNoisyBlocksRaw.mat and write SubmitRaw.mat (MAT v7.3 as SIDD's MATLAB kit: cell of single "
         "blocks, TimeMPRaw, OptionalData), SubmitRaw_v5.mat (4-D float32 array, as the Python kits) and SubmitRaw.csv "
         "(Kaggle: ID,BLOCK base64). TimeMPRaw is the measured denoising time in seconds per 1024^2 samples.");
-    cmd->add_option("--noisy", o->noisy, "BenchmarkNoisyBlocksRaw.mat")->required()->check(CLI::ExistingFile);
-    cmd->add_option("--noisy-var", o->variable, "Variable in --noisy (default: its only 4-D array)");
-    cmd->add_option("--out", o->out, "Output folder (created if missing)")->capture_default_str();
-    cmd->add_option("--phases", o->phases, "CFA phase per image (see `n2n validate --help`)")->check(CLI::ExistingFile);
+    add_noisy_blocks_options(*cmd, o->noisy, "BenchmarkNoisyBlocksRaw.mat");
+    cmd->add_option("-o,--out", o->out, "Output folder (created if missing)")->capture_default_str();
     cmd->add_option("--method-name", o->info.method_name, "OptionalData.MethodName")->capture_default_str();
     cmd->add_option("--authors", o->info.authors, "OptionalData.Authors");
     cmd->add_option("--paper-title", o->info.paper_title, "OptionalData.PaperTitle")->capture_default_str();
@@ -39,16 +38,12 @@ void register_submit(CLI::App& app) {
     cmd->add_option("--machine-specs", o->info.machine_specs, "OptionalData.MachineSpecs (default: device and threads)");
     add_model_options(*cmd, o->model);
     cmd->callback([o] {
-        const auto noisy = io::read_sidd_blocks(o->noisy, o->variable);
-        const auto phases = eval::block_phases(noisy.images, o->phases);
+        const auto noisy = io::read_sidd_blocks(o->noisy.path, o->noisy.variable);
+        const auto phases = eval::block_phases(noisy.images, o->noisy.phases);
         auto model = load_model(o->model);
-        const auto start = std::chrono::steady_clock::now();
-        const auto denoised = infer::denoise_blocks(model, noisy, phases, tile_options(o->model),
-                                                    [](std::ptrdiff_t done, std::ptrdiff_t total) {
-                                                        std::cerr << fmt::format("\rdenoised {}/{} images", done, total)
-                                                                  << std::flush;
-                                                    });
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const auto result = eval::denoise_blocks(model, noisy, phases, tile_options(o->model), print_block_progress);
+        const auto& denoised = result.blocks;
+        const double seconds = result.seconds;
         std::cerr << '\n';
         const double time_mp = eval::seconds_per_megapixel(seconds, noisy);
         auto info = o->info;

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 // `n2n train`: self-supervised Neighbor2Neighbor training on noisy raw captures only.
 //
-// Outputs (in --out, each written atomically):
-//   checkpoint_last.pt          after every epoch: network, optimizer, epoch, seeds (--resume)
-//   checkpoint_epoch_NNNN.pt    every --keep-every epochs
-//   train_log.jsonl             one JSON line per epoch: loss terms, lr, lambda, images/s
+// Outputs (in --out, a train::TrainingFolder): checkpoint_last.pt after every epoch (--resume
+// continues from it), checkpoint_epoch_NNNN.pt every --keep-every epochs, train_log.jsonl.
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "train_progress.hpp"
 
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/train/trainer.hpp"
@@ -37,7 +36,7 @@ struct TrainCliOptions {
     std::uint64_t seed = 0;
     std::string augment = "none";
     std::string sampler = "random";
-    double max_minutes = 0;
+    double minutes = 0;
     int keep_every = 0;
     std::string on_bad_file = "skip";
     double cache_gb = 2.0;
@@ -49,10 +48,12 @@ struct TrainCliOptions {
 void run_train(const TrainCliOptions& o) {
     if (o.data.empty() == o.list.empty())
         throw ConfigError("", "--data/--list", "give exactly one of --data FOLDER or --list FILE");
+    const auto progress = progress_printer();
     train::DatasetOptions dataset_options;
     dataset_options.read = read_options(o.mosaic);
     dataset_options.bad_files = o.on_bad_file == "stop" ? train::BadFilePolicy::Stop : train::BadFilePolicy::Skip;
     dataset_options.cache_bytes = static_cast<std::size_t>(o.cache_gb * 1024.0 * 1024.0 * 1024.0);
+    dataset_options.on_skip = [progress](const train::SkippedFile& skipped) { progress(skipped); };
     const auto kind = !o.list.empty()          ? train::DatasetKind::ListFile
                       : o.kind == "sidd-medium" ? train::DatasetKind::SiddMedium
                                                 : train::DatasetKind::RawFolder;
@@ -75,17 +76,17 @@ void run_train(const TrainCliOptions& o) {
                                                         : train::Augment::None;
     t.sampler = o.sampler == "fixed" ? train::SamplerKind::FixLocation : train::SamplerKind::Random;
     t.device = o.compute.device;
-    t.out_dir = o.out;
-    t.resume = o.resume;
-    t.max_minutes = o.max_minutes;
-    t.keep_every = o.keep_every;
-    apply_threads(o.compute);
+    if (o.resume) t.resume_from = train::TrainingFolder::last_checkpoint(o.out);
+    t.max_minutes = o.minutes;
+    t.on_event = progress;
+    apply_compute(o.compute);
+    train::TrainingFolder folder(o.out, o.keep_every, o.resume);
     fmt::print(stderr, "n2n train: {} frames, {} batches of {} per epoch, device {}, {} CPU threads\n", data.size(),
                train::batches_per_epoch(data, t.loader), o.batch, o.compute.device, torch::get_num_threads());
-    const auto result = train::train(data, t);
+    const auto result = train::train(data, t, &folder);
     fmt::print("trained to epoch {}{}; checkpoint: {}\n", result.last_epoch,
-               result.stopped_early ? " (stopped by --max-minutes)" : "",
-               (std::filesystem::path(o.out) / "checkpoint_last.pt").string());
+               result.stopped_early ? " (stopped by --minutes)" : "",
+               train::TrainingFolder::last_checkpoint(o.out).string());
     if (data.bad_files() > 0) fmt::print("{} unreadable or too small files were skipped\n", data.bad_files());
 }
 
@@ -101,10 +102,10 @@ patches at even mosaic offsets (so the Bayer phase is kept), packed into 4 plane
 noise from a neighbouring one. No clean images are needed.
 
 Examples:
-  n2n train --data ~/captures --out runs/phone1                 your own RAW files (DNG, CR2, NEF, ...)
-  n2n train --data SIDD_Medium_Raw/Data --kind sidd-medium --out runs/sidd
-  n2n train --data dumps --width 4000 --height 3000 --phase GRBG --bits 10 --black 64 --out runs/dumps
-  n2n train --out runs/phone1 --data ~/captures --resume        continue after an interruption
+  n2n train --data ~/captures -o runs/phone1                    your own RAW files (DNG, CR2, NEF, ...)
+  n2n train --data SIDD_Medium_Raw/Data --kind sidd-medium -o runs/sidd
+  n2n train --data dumps --width 4000 --height 3000 --phase GRBG --bits 10 --black 64 -o runs/dumps
+  n2n train -o runs/phone1 --data ~/captures --resume           continue after an interruption
 
 Patch sizes are in packed pixels: --patch 256 takes 512 x 512 mosaic crops; it must be a multiple
 of 64 and every frame must be at least 2 x patch on each side (smaller frames are skipped).
@@ -114,7 +115,7 @@ Files that cannot be read are skipped with a warning (or stop the run with --on-
     cmd->add_option("--kind", o->kind, "Layout of --data: raw-folder (any camera RAW) or sidd-medium")
         ->check(CLI::IsMember({"raw-folder", "sidd-medium"}))
         ->capture_default_str();
-    cmd->add_option("--out", o->out, "Output folder for checkpoints and the log")->required();
+    cmd->add_option("-o,--out", o->out, "Output folder for checkpoints and the log")->required();
     cmd->add_option("--epochs", o->epochs, "Training epochs")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--features", o->features, "U-Net encoder width (paper: 48; ignored on --resume)")
         ->check(CLI::PositiveNumber)
@@ -149,7 +150,7 @@ Files that cannot be read are skipped with a warning (or stop the run with --on-
     cmd->add_option("--sampler", o->sampler, "Neighbour sub-sampler: random (paper) or fixed (ablation)")
         ->check(CLI::IsMember({"random", "fixed"}))
         ->capture_default_str();
-    cmd->add_option("--max-minutes", o->max_minutes, "Stop after this much wall time (0 = no limit)")
+    cmd->add_option("--minutes", o->minutes, "Stop after this much wall time, in minutes (0 = no limit)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
     cmd->add_option("--keep-every", o->keep_every, "Also keep checkpoint_epoch_NNNN.pt every N epochs (0 = no)")

@@ -4,11 +4,11 @@
 #include "commands.hpp"
 #include "infer_cli.hpp"
 
+#include "n2n_raw/eval/block_denoising.hpp"
 #include "n2n_raw/eval/sidd_eval.hpp"
 #include "n2n_raw/io/atomic_file.hpp"
 #include "n2n_raw/io/sidd.hpp"
 
-#include <chrono>
 #include <fmt/format.h>
 #include <iostream>
 #include <memory>
@@ -18,7 +18,8 @@ namespace n2n::cli {
 
 void register_validate(CLI::App& app) {
     struct Options {
-        std::string noisy, gt, json, phases, noisy_var, gt_var;
+        NoisyBlocksOptions noisy;
+        std::string gt, json, gt_var;
         ModelOptions model;
     };
     auto o = std::make_shared<Options>();
@@ -27,38 +28,29 @@ void register_validate(CLI::App& app) {
         "Denoise SIDD Validation blocks and report PSNR (data range 1) and SSIM (Gaussian 11x11, sigma 1.5) per "
         "image, per phone and overall. Image i is taken from the i-th of SIDD's 40 evaluation scenes, whose phone "
         "gives the CFA phase (data_manifests/sidd_validation_scenes.json); --phases overrides.");
-    cmd->add_option("--noisy", o->noisy, "ValidationNoisyBlocksRaw.mat")->required()->check(CLI::ExistingFile);
+    add_noisy_blocks_options(*cmd, o->noisy, "ValidationNoisyBlocksRaw.mat");
     cmd->add_option("--gt", o->gt, "ValidationGtBlocksRaw.mat")->required()->check(CLI::ExistingFile);
-    cmd->add_option("--noisy-var", o->noisy_var, "Variable in --noisy (default: its only 4-D array)");
     cmd->add_option("--gt-var", o->gt_var, "Variable in --gt (default: its only 4-D array)");
-    cmd->add_option("--phases", o->phases,
-                    "CFA phase per image: a text file (one of RGGB/GRBG/GBRG/BGGR per line) or a JSON scene list")
-        ->check(CLI::ExistingFile);
     cmd->add_option("--json", o->json, "Also write the report as JSON (atomically)");
     add_model_options(*cmd, o->model);
     cmd->callback([o] {
-        const auto noisy = io::read_sidd_blocks(o->noisy, o->noisy_var);
+        const auto noisy = io::read_sidd_blocks(o->noisy.path, o->noisy.variable);
         const auto gt = io::read_sidd_blocks(o->gt, o->gt_var);
-        const auto phases = eval::block_phases(noisy.images, o->phases);
-        const auto phones = eval::block_phones(noisy.images, o->phases);
+        const auto phases = eval::block_phases(noisy.images, o->noisy.phases);
+        const auto phones = eval::block_phones(noisy.images, o->noisy.phases);
         auto model = load_model(o->model);
         std::cerr << fmt::format("model: {} on {}\n", model.description(), model.device().str());
-        const auto start = std::chrono::steady_clock::now();
-        const auto denoised = infer::denoise_blocks(model, noisy, phases, tile_options(o->model),
-                                                    [](std::ptrdiff_t done, std::ptrdiff_t total) {
-                                                        std::cerr << fmt::format("\rdenoised {}/{} images", done, total)
-                                                                  << std::flush;
-                                                    });
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const auto denoised = eval::denoise_blocks(model, noisy, phases, tile_options(o->model), print_block_progress);
+        const double seconds = denoised.seconds;
         std::cerr << '\n';
-        const auto report = eval::score_blocks(denoised, gt, phones);
+        const auto report = eval::score_blocks(denoised.blocks, gt, phones);
         const auto input = eval::score_blocks(noisy, gt, phones);
         std::cout << eval::report_table(report);
         std::cout << fmt::format("noisy input   {:>9.4f}  {:>7.5f}\ndenoising time {:.2f} s\n", input.overall.psnr,
                                  input.overall.ssim, seconds);
         if (!o->json.empty()) {
             const nlohmann::json extra{{"model", o->model.path},
-                                       {"noisy", o->noisy},
+                                       {"noisy", o->noisy.path},
                                        {"gt", o->gt},
                                        {"seconds", seconds},
                                        {"input", {{"psnr", input.overall.psnr}, {"ssim", input.overall.ssim}}}};

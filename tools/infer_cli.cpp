@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "infer_cli.hpp"
 
-#include "n2n_raw/error.hpp"
-
 #include <fmt/format.h>
-#include <torch/cuda.h>
-#include <torch/types.h>
+#include <iostream>
 
 namespace n2n::cli {
 
@@ -29,15 +26,7 @@ void add_model_options(CLI::App& cmd, ModelOptions& options) {
 }
 
 infer::Model load_model(const ModelOptions& options) {
-    apply_threads(options.compute);
-    torch::Device device(torch::kCPU);
-    try {
-        device = torch::Device(options.compute.device);
-    } catch (const c10::Error&) {
-        throw ConfigError("", "--device", fmt::format("'{}' is not a device (cpu, cuda, cuda:N)", options.compute.device));
-    }
-    if (device.is_cuda() && !torch::cuda::is_available())
-        throw ConfigError("", "--device", "CUDA was requested but no CUDA device is available");
+    const torch::Device device = apply_compute(options.compute);
     auto model = infer::Model::load(options.path, device,
                                     options.backend == "eager" ? infer::Backend::Eager : infer::Backend::Script);
     model.set_channels_last(options.channels_last);
@@ -49,6 +38,18 @@ infer::TileOptions tile_options(const ModelOptions& options) {
     t.tile = options.tile;
     t.halo = options.halo;
     return t;
+}
+
+void add_noisy_blocks_options(CLI::App& cmd, NoisyBlocksOptions& options, const std::string& file_name) {
+    cmd.add_option("--noisy", options.path, file_name)->required()->check(CLI::ExistingFile);
+    cmd.add_option("--noisy-var", options.variable, "Variable in --noisy (default: its only 4-D array)");
+    cmd.add_option("--phases", options.phases,
+                   "CFA phase per image: a text file (one of RGGB/GRBG/GBRG/BGGR per line) or a JSON scene list")
+        ->check(CLI::ExistingFile);
+}
+
+void print_block_progress(std::ptrdiff_t done, std::ptrdiff_t total) {
+    std::cerr << fmt::format("\rdenoised {}/{} images", done, total) << std::flush;
 }
 
 }  // namespace n2n::cli

@@ -24,9 +24,22 @@ struct ModelOptions {
 /// Adds --model (required), --backend, --tile, --halo, --channels-last, --device, --threads.
 void add_model_options(CLI::App& cmd, ModelOptions& options);
 
-/// Applies the thread count and loads the model on the chosen device.
+/// Applies the thread count and loads the model on the chosen device (ConfigError field "device").
 infer::Model load_model(const ModelOptions& options);
 
 infer::TileOptions tile_options(const ModelOptions& options);
+
+/// A SIDD block file to denoise and where the CFA phase of each image comes from.
+struct NoisyBlocksOptions {
+    std::string path;      ///< e.g. ValidationNoisyBlocksRaw.mat
+    std::string variable;  ///< empty: the file's only 4-D array
+    std::string phases;    ///< empty: SIDD's evaluation scene list (eval::block_phases)
+};
+
+/// Adds --noisy (required; `file_name` names the expected file), --noisy-var and --phases.
+void add_noisy_blocks_options(CLI::App& cmd, NoisyBlocksOptions& options, const std::string& file_name);
+
+/// Shows "denoised i/n images" on one stderr line (a block-file run's progress).
+void print_block_progress(std::ptrdiff_t done, std::ptrdiff_t total);
 
 }  // namespace n2n::cli

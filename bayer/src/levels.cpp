@@ -54,6 +54,17 @@ Image<float> normalize(ImageView<const std::uint16_t> raw, const Levels& levels,
     return normalize_impl(raw, levels, clip);
 }
 
+Levels dn_levels(const Levels& levels) {
+    levels.validate();
+    if (levels.white > 1.F) return levels;
+    // Use the whole 16-bit range: writing [0, 1] data as DN would leave it at values 0 and 1.
+    const float scale = 65535.F / levels.white;
+    Levels out = levels;
+    for (float& b : out.black) b *= scale;
+    out.white = 65535.F;
+    return out;
+}
+
 Image<std::uint16_t> denormalize(ImageView<const float> normalized, const Levels& levels) {
     levels.validate();
     Image<std::uint16_t> out(normalized.height(), normalized.width());

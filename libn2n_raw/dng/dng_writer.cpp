@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "n2n_raw/dng/dng_writer.hpp"
 
+#include "n2n_raw/bayer/levels.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/io/atomic_file.hpp"
 #include "n2n_raw/io/tiff_memory.hpp"
@@ -120,9 +121,8 @@ void write_dng(const std::filesystem::path& path, ImageView<const std::uint16_t>
 void write_dng(const std::filesystem::path& path, const io::RawFrame& frame, const DngOptions& options) {
     io::RawMetadata meta = frame.meta;
     // Normalised frames ([0, 1] with unit levels) become 16-bit DN; DN frames are kept as they are.
-    const float scale = meta.levels.white <= 1.F ? 65535.F / meta.levels.white : 1.F;
-    for (float& b : meta.levels.black) b *= scale;
-    meta.levels.white *= scale;
+    meta.levels = bayer::dn_levels(frame.meta.levels);
+    const float scale = meta.levels.white / frame.meta.levels.white;
     const ImageView<const float> src = frame.mosaic.view();
     Image<std::uint16_t> dn(src.height(), src.width());
     for (std::ptrdiff_t r = 0; r < src.height(); ++r)

@@ -168,33 +168,4 @@ Image<float> denoise_mosaic(const Model& model, ImageView<const float> mosaic, b
     return out;
 }
 
-io::SiddBlocks denoise_blocks(const Model& model, const io::SiddBlocks& noisy,
-                              const std::vector<bayer::BayerPhase>& phases, const TileOptions& options,
-                              const Progress& progress) {
-    if (phases.size() != static_cast<std::size_t>(noisy.images))
-        throw ConfigError("", "phases", fmt::format("{} phases for {} images", phases.size(), noisy.images));
-    io::SiddBlocks out = noisy;
-    const std::ptrdiff_t block_size = noisy.height * noisy.width;
-    const bool even = noisy.height % 2 == 0 && noisy.width % 2 == 0;
-    for (std::ptrdiff_t i = 0; i < noisy.images; ++i) {
-        const auto phase = phases[static_cast<std::size_t>(i)];
-        if (even) {
-            std::vector<torch::Tensor> packed;
-            for (std::ptrdiff_t b = 0; b < noisy.blocks; ++b) packed.push_back(pack_to_tensor(noisy.block(i, b), phase));
-            const torch::Tensor result = denoise_packed(model, torch::stack(packed), options).to(torch::kCPU);
-            for (std::ptrdiff_t b = 0; b < noisy.blocks; ++b) {
-                const Image<float> mosaic = unpack_from_tensor(result[b], phase);
-                std::copy_n(mosaic.data(), block_size, out.block(i, b).data());
-            }
-        } else {
-            for (std::ptrdiff_t b = 0; b < noisy.blocks; ++b) {
-                const Image<float> mosaic = denoise_mosaic(model, noisy.block(i, b), phase, options);
-                std::copy_n(mosaic.data(), block_size, out.block(i, b).data());
-            }
-        }
-        if (progress) progress(i + 1, noisy.images);
-    }
-    return out;
-}
-
 }  // namespace n2n::infer

@@ -4,6 +4,7 @@
 #include "n2n_raw/error.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/torch.h>
 
 namespace n2n {
@@ -24,11 +25,21 @@ torch::Tensor as_cpu_chw(const torch::Tensor& t, const char* field) {
 torch::Tensor pack_to_tensor(ImageView<const float> mosaic, bayer::BayerPhase phase, bayer::OddSize odd) {
     const auto [h, w] = bayer::packed_size(mosaic.height(), mosaic.width(), odd);
     torch::Tensor out = torch::empty({bayer::kPackedChannels, h, w}, torch::kFloat32);
-    float* base = out.data_ptr<float>();
+    pack_into_tensor(mosaic, phase, out, odd);
+    return out;
+}
+
+void pack_into_tensor(ImageView<const float> mosaic, bayer::BayerPhase phase, torch::Tensor& dst, bayer::OddSize odd) {
+    const auto [h, w] = bayer::packed_size(mosaic.height(), mosaic.width(), odd);
+    if (dst.dim() != 3 || dst.size(0) != bayer::kPackedChannels || dst.size(1) != h || dst.size(2) != w)
+        throw ConfigError("", "packed tensor",
+                          fmt::format("expected 4 x {} x {}, got {}", h, w, fmt::join(dst.sizes(), " x ")));
+    if (dst.scalar_type() != torch::kFloat32 || !dst.device().is_cpu() || !dst.is_contiguous())
+        throw ConfigError("", "packed tensor", "expected a contiguous float32 CPU tensor");
+    float* base = dst.data_ptr<float>();
     bayer::PackedPlanes planes;
     for (int c = 0; c < bayer::kPackedChannels; ++c) planes[c] = ImageView<float>(base + c * h * w, h, w);
     bayer::pack_into(mosaic, phase, planes, odd);
-    return out;
 }
 
 Image<float> unpack_from_tensor(const torch::Tensor& packed, bayer::BayerPhase phase) {

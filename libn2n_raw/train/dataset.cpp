@@ -4,6 +4,7 @@
 #include "n2n_raw/bayer/levels.hpp"
 #include "n2n_raw/bayer/pack.hpp"
 #include "n2n_raw/error.hpp"
+#include "n2n_raw/tensor/packed_tensor.hpp"
 #include "n2n_raw/train/seeding.hpp"
 
 #include <algorithm>
@@ -129,7 +130,7 @@ std::shared_ptr<const bayer::Mosaic> FrameDataset::frame(std::size_t index, std:
     } catch (const Error& e) {
         if (options_.bad_files == BadFilePolicy::Stop) throw;
         std::lock_guard lock(mutex_);
-        if (!bad_[index]) fmt::print(stderr, "\nn2n: warning: skipping {}: {}\n", files_[index].string(), e.what());
+        if (!bad_[index] && options_.on_skip) options_.on_skip({files_[index], e.what()});
         bad_[index] = true;
         return nullptr;
     }
@@ -155,12 +156,12 @@ std::size_t FrameDataset::bad_files() const {
 std::int64_t batches_per_epoch(const FrameDataset& data, const LoaderOptions& options) {
     if (options.batch <= 0) throw ConfigError("", "batch", fmt::format("must be positive, got {}", options.batch));
     if (options.patches_per_frame <= 0)
-        throw ConfigError("", "patches-per-frame", fmt::format("must be positive, got {}", options.patches_per_frame));
+        throw ConfigError("", "patches per frame", fmt::format("must be positive, got {}", options.patches_per_frame));
     const auto samples = static_cast<std::int64_t>(data.size()) * options.patches_per_frame;
     if (samples < options.batch)
         throw ConfigError("", "batch",
                           fmt::format("batch {} is larger than the {} patches an epoch has ({} frames x {} per frame); "
-                                      "lower --batch or raise --patches-per-frame",
+                                      "lower the batch size or raise the patches per frame",
                                       options.batch, samples, data.size(), options.patches_per_frame));
     return samples / options.batch;
 }
@@ -180,7 +181,6 @@ torch::Tensor make_batch(FrameDataset& data, const LoaderOptions& options, int e
     const std::ptrdiff_t need = options.augment == Augment::None ? side : side + 2;
     const std::int64_t p = options.patch;
     auto out = torch::empty({options.batch, bayer::kPackedChannels, p, p}, torch::kFloat32);
-    float* base = out.data_ptr<float>();
     for (int b = 0; b < options.batch; ++b) {
         const std::int64_t sample = index * options.batch + b;
         SplitMix64 rng(mix_seed(options.seed, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(sample)));
@@ -212,10 +212,8 @@ torch::Tensor make_batch(FrameDataset& data, const LoaderOptions& options, int e
             const auto aligned = bayer::align_phase(oriented.pixels.view(), oriented.phase, crop.phase);
             crop = {aligned.pixels.sub(0, 0, side, side), aligned.phase};
         }
-        bayer::PackedPlanes planes;
-        for (int c = 0; c < bayer::kPackedChannels; ++c)
-            planes[c] = ImageView<float>(base + (b * bayer::kPackedChannels + c) * p * p, p, p);
-        bayer::pack_into(crop.pixels, crop.phase, planes);
+        auto slot = out[b];
+        pack_into_tensor(crop.pixels, crop.phase, slot);
     }
     return out;
 }

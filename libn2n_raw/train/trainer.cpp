@@ -5,13 +5,12 @@
 #include "n2n_raw/model/checkpoint.hpp"
 #include "n2n_raw/train/loss.hpp"
 #include "n2n_raw/train/seeding.hpp"
+#include "n2n_raw/tensor/compute.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <chrono>
 #include <fmt/format.h>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <torch/cuda.h>
 #include <torch/torch.h>
 
 namespace n2n::train {
@@ -21,23 +20,9 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t kSamplerStream = 0x5a3b1e77ULL;  // keeps sampler seeds apart from data seeds
 
-std::string format_duration(double seconds) {
-    const auto s = static_cast<long long>(std::max(0.0, seconds));
-    return fmt::format("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
-}
-
 const char* sampler_name(SamplerKind k) { return k == SamplerKind::Random ? "random" : "fixed"; }
 const char* augment_name(Augment a) {
     return a == Augment::None ? "none" : (a == Augment::Flips ? "flips" : "flips+transpose");
-}
-
-nlohmann::json record_json(const EpochRecord& r) {
-    nlohmann::json j{{"epoch", r.epoch},   {"loss", r.loss},     {"reconstruction", r.reconstruction},
-                     {"regularizer", r.regularizer}, {"lambda", r.lambda}, {"lr", r.lr},
-                     {"images_per_s", r.images_per_s}, {"seconds", r.seconds}, {"batches", r.batches},
-                     {"bad_files", r.bad_files}};
-    if (!r.validation.empty()) j["validation"] = r.validation;
-    return j;
 }
 
 void set_lr(torch::optim::Adam& optimizer, double lr) {
@@ -46,39 +31,25 @@ void set_lr(torch::optim::Adam& optimizer, double lr) {
 
 }  // namespace
 
-torch::Device parse_device(const std::string& text) {
-    std::optional<torch::Device> device;
-    try {
-        device = torch::Device(text);
-    } catch (const c10::Error&) {
-        throw ConfigError("", "device", fmt::format("'{}' is not a device (use cpu, cuda or cuda:N)", text));
-    }
-    if (device->is_cuda()) {
-        if (!torch::cuda::is_available())
-            throw ConfigError("", "device", fmt::format("'{}' requested but this LibTorch sees no CUDA device", text));
-        if (device->has_index() && device->index() >= static_cast<int>(torch::cuda::device_count()))
-            throw ConfigError("", "device", fmt::format("'{}': only {} CUDA devices", text, torch::cuda::device_count()));
-    } else if (!device->is_cpu()) {
-        throw ConfigError("", "device", fmt::format("'{}' is not supported (use cpu or cuda)", text));
-    }
-    return *device;
-}
-
-TrainResult train(FrameDataset& data, const TrainOptions& options) {
+TrainResult train(FrameDataset& data, const TrainOptions& options, TrainingSink* sink) {
     if (options.epochs <= 0) throw ConfigError("", "epochs", fmt::format("must be positive, got {}", options.epochs));
     if (!(options.lr > 0)) throw ConfigError("", "lr", fmt::format("must be positive, got {}", options.lr));
     if (options.gamma < 0) throw ConfigError("", "gamma", fmt::format("must not be negative, got {}", options.gamma));
-    if (options.val_every <= 0) throw ConfigError("", "val-every", "must be positive");
+    if (options.val_every <= 0) throw ConfigError("", "validation interval", "must be positive");
     const torch::Device device = parse_device(options.device);
-    if (options.threads > 0) torch::set_num_threads(options.threads);
+    if (options.threads > 0) set_threads(options.threads);
+    const auto notify = [&](TrainEvent event) {
+        if (options.on_event) options.on_event(event);
+    };
 
     LoaderOptions loader = options.loader;
-    const fs::path last_path = options.out_dir.empty() ? fs::path() : options.out_dir / "checkpoint_last.pt";
+    const bool resume = !options.resume_from.empty();
+    const fs::path& last_path = options.resume_from;
     TrainResult result;
     int start_epoch = 1;
-    if (options.resume) {
-        if (last_path.empty() || !fs::exists(last_path))
-            throw ConfigError(last_path.string(), "resume", "no checkpoint to resume from in the output folder");
+    if (resume) {
+        if (!fs::exists(last_path))
+            throw ConfigError(last_path.string(), "resume checkpoint", "no checkpoint to resume from");
         auto loaded = model::load_checkpoint(last_path, device);
         result.net = loaded.net;
         result.config = loaded.config;
@@ -104,7 +75,7 @@ TrainResult train(FrameDataset& data, const TrainOptions& options) {
                                                                : all_batches;
 
     torch::optim::Adam optimizer(net.parameters(), torch::optim::AdamOptions(options.lr));
-    if (options.resume) model::load_optimizer_state(last_path, optimizer);
+    if (resume) model::load_optimizer_state(last_path, optimizer);
 
     const nlohmann::json train_state{{"seed", loader.seed},
                                      {"epochs", options.epochs},
@@ -117,16 +88,6 @@ TrainResult train(FrameDataset& data, const TrainOptions& options) {
                                      {"gamma", options.gamma},
                                      {"sampler", sampler_name(options.sampler)},
                                      {"augment", augment_name(loader.augment)}};
-    std::ofstream log;
-    if (!options.out_dir.empty()) {
-        std::error_code ec;
-        fs::create_directories(options.out_dir, ec);
-        if (ec) throw IoError(options.out_dir.string(), "out", fmt::format("cannot create: {}", ec.message()));
-        const auto log_path = options.out_dir / "train_log.jsonl";
-        log.open(log_path, options.resume ? std::ios::app : std::ios::trunc);
-        if (!log) throw IoError(log_path.string(), "log", "cannot open for writing");
-    }
-
     const auto run_start = Clock::now();
     double images_done = 0;
     for (int epoch = start_epoch; epoch <= options.epochs; ++epoch) {
@@ -136,10 +97,10 @@ TrainResult train(FrameDataset& data, const TrainOptions& options) {
         rec.lr = learning_rate(epoch, options.lr, options.lr_step, options.lr_factor);
         rec.lambda = regularizer_weight(epoch, options.epochs, options.gamma);
         set_lr(optimizer, rec.lr);
+        notify(EpochStarted{epoch, options.epochs, steps, rec.lr, rec.lambda});
         net.train();
         BatchLoader batches(data, loader, epoch);
         double sum_loss = 0, sum_rec = 0, sum_reg = 0;
-        auto last_print = Clock::now();
         for (std::int64_t step = 0; step < steps; ++step) {
             const auto y = batches.next().to(device);
             // A generator per step, seeded by (seed, epoch, step): resume needs no generator state.
@@ -156,25 +117,19 @@ TrainResult train(FrameDataset& data, const TrainOptions& options) {
             ++rec.batches;
             images_done += static_cast<double>(y.size(0));
 
-            const auto now = Clock::now();
-            const double elapsed = std::chrono::duration<double>(now - run_start).count();
-            if (options.progress && (now - last_print > std::chrono::seconds(1) || step + 1 == steps)) {
-                last_print = now;
-                const double ips = images_done / std::max(elapsed, 1e-9);
-                const double remaining =
-                    static_cast<double>((options.epochs - epoch) * steps + (steps - step - 1)) * loader.batch;
-                fmt::print(stderr, "\repoch {}/{} [{}/{}] loss {:.6f} lr {:.2e} {:.1f} img/s ETA {}   ", epoch,
-                           options.epochs, step + 1, steps, sum_loss / static_cast<double>(rec.batches), rec.lr, ips,
-                           format_duration(remaining / std::max(ips, 1e-9)));
-            }
+            const double elapsed = std::chrono::duration<double>(Clock::now() - run_start).count();
+            const double ips = images_done / std::max(elapsed, 1e-9);
+            const double images_left =
+                static_cast<double>((options.epochs - epoch) * steps + (steps - step - 1)) * loader.batch;
+            notify(StepDone{epoch, options.epochs, step + 1, steps, sum_loss / static_cast<double>(rec.batches), rec.lr,
+                            ips, images_left / std::max(ips, 1e-9)});
             if (options.max_minutes > 0 && elapsed > options.max_minutes * 60) {
                 result.stopped_early = true;
                 break;
             }
         }
-        if (options.progress) fmt::print(stderr, "\n");
         if (result.stopped_early) {
-            fmt::print(stderr, "n2n: --max-minutes reached in epoch {}; its partial progress is not checkpointed\n", epoch);
+            notify(TimeLimitReached{epoch, options.max_minutes});
             break;
         }
         const auto n = static_cast<double>(std::max<std::int64_t>(rec.batches, 1));
@@ -191,13 +146,11 @@ TrainResult train(FrameDataset& data, const TrainOptions& options) {
             net.train();
         }
         result.last_epoch = epoch;
-        if (!options.out_dir.empty()) {
-            model::save_checkpoint(last_path, net, result.config, &optimizer, epoch, train_state.dump());
-            if (options.keep_every > 0 && epoch % options.keep_every == 0)
-                model::save_checkpoint(options.out_dir / fmt::format("checkpoint_epoch_{:04}.pt", epoch), net,
-                                       result.config, &optimizer, epoch, train_state.dump());
-            log << record_json(rec).dump() << '\n' << std::flush;
+        if (sink != nullptr) {
+            sink->save_checkpoint(net, result.config, optimizer, epoch, train_state.dump());
+            sink->append_log(rec);
         }
+        notify(EpochFinished{rec, options.epochs});
         result.history.push_back(rec);
         if (options.stop_after_epoch > 0 && epoch >= options.stop_after_epoch) break;
     }

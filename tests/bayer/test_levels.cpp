@@ -53,3 +53,24 @@ TEST_CASE("inconsistent levels are a ConfigError naming the field") {
         CHECK(e.field() == "white level");
     }
 }
+
+TEST_CASE("dn_levels: sensor DN kept, data without DN scaled to the full 16 bits") {
+    const bayer::Levels sensor{{600.F, 610.F, 620.F, 630.F}, 15520.F};
+    const auto kept = bayer::dn_levels(sensor);
+    CHECK(kept.black == sensor.black);
+    CHECK(kept.white == sensor.white);
+    // SIDD's frames: black 0, white 1. Normalised 0.5 must come back as mid-scale, not 0 or 1.
+    const auto unit = bayer::dn_levels(bayer::Levels::unit());
+    CHECK(unit.white == 65535.F);
+    CHECK(unit.black == std::array<float, 4>{0.F, 0.F, 0.F, 0.F});
+    Image<float> half(2, 2);
+    for (float& v : half.pixels()) v = 0.5F;
+    half(1, 1) = 1.F;
+    const auto dn = bayer::denormalize(half.view(), unit);
+    CHECK(dn(0, 0) == 32768);  // 0.5 * 65535 = 32767.5, rounded half away from zero
+    CHECK(dn(1, 1) == 65535);
+    // Levels below 1 scale black too: (0.1, 0.5) -> (13107, 65535).
+    const auto scaled = bayer::dn_levels({{0.1F, 0.1F, 0.1F, 0.1F}, 0.5F});
+    CHECK(scaled.white == 65535.F);
+    CHECK(scaled.black[0] == doctest::Approx(13107.F));
+}

@@ -78,7 +78,6 @@ TEST_CASE("training on a real D750 capture with added noise lowers the loss and 
     o.loader.workers = 1;
     o.loader.seed = 1;
     o.max_minutes = 1.5;
-    o.progress = false;
     const auto result = n2n::train::train(data, o);
     REQUIRE(result.history.size() >= 3);
     const double first = result.history.front().loss;

@@ -177,24 +177,26 @@ TEST_CASE("resume: 1 epoch + resume + 1 epoch gives bit-identical parameters to 
     o.loader.patches_per_frame = 2;
     o.loader.seed = 77;
     o.loader.workers = 2;
-    o.progress = false;
     int validations = 0;
     o.validate = [&](n2n::model::Denoiser&, int epoch) {
         ++validations;
         return Metrics{{"epoch_seen", epoch}};
     };
-    o.out_dir = dir / "straight";
-    const auto straight = train(data, o);
+    TrainingFolder straight_folder(dir / "straight");
+    const auto straight = train(data, o, &straight_folder);
     CHECK(straight.last_epoch == 2);
     CHECK(validations == 2);
 
-    o.out_dir = dir / "resumed";
     o.stop_after_epoch = 1;
-    CHECK(train(data, o).last_epoch == 1);
+    {
+        TrainingFolder first_part(dir / "resumed");
+        CHECK(train(data, o, &first_part).last_epoch == 1);
+    }
     o.stop_after_epoch = 0;
-    o.resume = true;
+    o.resume_from = TrainingFolder::last_checkpoint(dir / "resumed");
     o.loader.seed = 12345;  // ignored: the checkpoint's seed wins
-    const auto resumed = train(data, o);
+    TrainingFolder second_part(dir / "resumed", 0, true);
+    const auto resumed = train(data, o, &second_part);
     CHECK(resumed.last_epoch == 2);
     CHECK(resumed.history.size() == 1);
 
@@ -227,14 +229,13 @@ TEST_CASE("resume: 1 epoch + resume + 1 epoch gives bit-identical parameters to 
     CHECK(lines == 2);
 
     // Option errors.
-    o.resume = false;
+    o.resume_from.clear();
     o.loader.patch = 48;
     CHECK_THROWS_AS(train(data, o), n2n::ConfigError);
     o.loader.patch = 64;
     o.device = "tpu";
     CHECK_THROWS_AS(train(data, o), n2n::ConfigError);
     o.device = "cpu";
-    o.resume = true;
-    o.out_dir = dir / "nothing_here";
+    o.resume_from = TrainingFolder::last_checkpoint(dir / "nothing_here");
     CHECK_THROWS_AS(train(data, o), n2n::ConfigError);
 }

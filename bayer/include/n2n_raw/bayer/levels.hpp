@@ -35,6 +35,11 @@ enum class Clip : std::uint8_t {
 Image<float> normalize(ImageView<const float> raw, const Levels& levels, Clip clip = Clip::ZeroOne);
 Image<float> normalize(ImageView<const std::uint16_t> raw, const Levels& levels, Clip clip = Clip::ZeroOne);
 
+/// The levels to write normalised data back under as 16-bit DN: `levels` themselves when they are
+/// sensor DN (white level above 1); levels of data that has no DN (white level at most 1, as the
+/// unit levels of SIDD's MAT frames) scaled so that white becomes 65535, black with it.
+Levels dn_levels(const Levels& levels);
+
 /// Inverse of normalize, rounded and clamped to [0, 65535]: for writing DN back (DNG, 16-bit PNG).
 Image<std::uint16_t> denormalize(ImageView<const float> normalized, const Levels& levels);
 

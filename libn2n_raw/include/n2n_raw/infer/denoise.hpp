@@ -17,7 +17,6 @@
 #include "n2n_raw/bayer/cfa.hpp"
 #include "n2n_raw/image.hpp"
 #include "n2n_raw/infer/model.hpp"
-#include "n2n_raw/io/sidd.hpp"
 
 #include <torch/types.h>
 
@@ -61,13 +60,5 @@ Image<float> denoise_mosaic(const Model& model, ImageView<const float> mosaic, b
 
 /// Called after each image with (images done, images in all).
 using Progress = std::function<void(std::ptrdiff_t, std::ptrdiff_t)>;
-
-/// Denoises every block of a SIDD block file (values in [0, 1]); image i's blocks have CFA phase
-/// `phases[i]` and run as one packed batch, so every phone's blocks reach the network in the
-/// canonical R, Gr, Gb, B order. Returns the same layout and stored class.
-/// Throws ConfigError (field "phases") when there is not one phase per image.
-io::SiddBlocks denoise_blocks(const Model& model, const io::SiddBlocks& noisy,
-                              const std::vector<bayer::BayerPhase>& phases, const TileOptions& options = {},
-                              const Progress& progress = {});
 
 }  // namespace n2n::infer

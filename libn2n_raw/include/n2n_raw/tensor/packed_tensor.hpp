@@ -15,6 +15,12 @@ namespace n2n {
 torch::Tensor pack_to_tensor(ImageView<const float> mosaic, bayer::BayerPhase phase,
                              bayer::OddSize odd = bayer::OddSize::Reject);
 
+/// Packs a mosaic into `dst`, an existing CPU float32 contiguous 4 × H/2 × W/2 tensor (a slice of a
+/// batch, say), without an intermediate copy. Throws ConfigError (field "packed tensor") when `dst`
+/// has another shape, dtype, device or layout.
+void pack_into_tensor(ImageView<const float> mosaic, bayer::BayerPhase phase, torch::Tensor& dst,
+                      bayer::OddSize odd = bayer::OddSize::Reject);
+
 /// Unpacks a 4 × h × w (or 1 × 4 × h × w) tensor, on any device and of any floating dtype, into
 /// a 2h × 2w mosaic of the given phase.
 Image<float> unpack_from_tensor(const torch::Tensor& packed, bayer::BayerPhase phase);

@@ -35,10 +35,19 @@ enum class BadFilePolicy : std::uint8_t {
     Stop,  ///< rethrow the reader's error
 };
 
+/// A file the dataset found unreadable or too small and skips from now on.
+struct SkippedFile {
+    std::filesystem::path file;
+    std::string reason;  ///< the reader's error message
+};
+
 struct DatasetOptions {
     io::ReadOptions read;                            ///< passed to io::read_any
     BadFilePolicy bad_files = BadFilePolicy::Skip;
     std::size_t cache_bytes = std::size_t{2} << 30;  ///< decoded frames kept in memory (least recently used go)
+    /// Told once per skipped file (BadFilePolicy::Skip), from whichever loader thread found it,
+    /// one call at a time. Empty: skip silently (bad_files() still counts).
+    std::function<void(const SkippedFile&)> on_skip;
 };
 
 /// The noisy frames of a training set, normalised to [0, 1] by their black/white levels (not
@@ -61,8 +70,8 @@ public:
     const std::filesystem::path& file(std::size_t i) const { return files_.at(i); }
 
     /// The frame of `index`, whose both sides must be at least min_height × min_width mosaic
-    /// pixels. With BadFilePolicy::Skip an unreadable or too small file yields nullptr (warned
-    /// about once, counted in bad_files()); with Stop the error is thrown.
+    /// pixels. With BadFilePolicy::Skip an unreadable or too small file yields nullptr (reported
+    /// once through DatasetOptions::on_skip, counted in bad_files()); with Stop the error is thrown.
     std::shared_ptr<const bayer::Mosaic> frame(std::size_t index, std::ptrdiff_t min_height = 0,
                                                std::ptrdiff_t min_width = 0);
 

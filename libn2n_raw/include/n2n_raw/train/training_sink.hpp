@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// Where the training loop's lasting output goes: checkpoints and the per-epoch log. The loop
+// computes; a sink stores. TrainingFolder stores in files; tests or services may store elsewhere.
+//
+// Files of a TrainingFolder:
+//   checkpoint_last.pt          after every epoch (model/checkpoint.hpp format, with optimizer)
+//   checkpoint_epoch_NNNN.pt    every keep_every epochs (when keep_every > 0)
+//   train_log.jsonl             one JSON object per epoch (loss terms, lr, Λ, images/s, validation)
+#pragma once
+
+#include "n2n_raw/model/denoiser.hpp"
+#include "n2n_raw/train/training_events.hpp"
+
+#include <torch/optim/optimizer.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace n2n::train {
+
+/// Receives what must survive the training call, after every completed epoch.
+class TrainingSink {
+public:
+    virtual ~TrainingSink() = default;
+    /// Everything a resume needs: weights, optimizer state, epoch, and `train_state` (JSON text
+    /// with the run's seed and schedule).
+    virtual void save_checkpoint(model::Denoiser& net, const model::NetConfig& config,
+                                 torch::optim::Optimizer& optimizer, int epoch, const std::string& train_state) = 0;
+    /// The epoch's summary, after its checkpoint was saved.
+    virtual void append_log(const EpochRecord& record) = 0;
+};
+
+/// The file-backed sink: checkpoints (atomic) and a JSON-lines log in one folder.
+class TrainingFolder : public TrainingSink {
+public:
+    /// Creates `dir` when missing and opens its log: appended to when `resume` (the run goes
+    /// on), else started afresh. `keep_every` > 0 also keeps checkpoint_epoch_NNNN.pt every that
+    /// many epochs. Throws IoError naming the folder or the log file.
+    explicit TrainingFolder(std::filesystem::path dir, int keep_every = 0, bool resume = false);
+
+    /// The checkpoint a resume of the run in `dir` starts from.
+    static std::filesystem::path last_checkpoint(const std::filesystem::path& dir);
+    /// The log's line for one epoch: a compact JSON object.
+    static std::string log_line(const EpochRecord& record);
+
+    const std::filesystem::path& dir() const { return dir_; }
+
+    void save_checkpoint(model::Denoiser& net, const model::NetConfig& config, torch::optim::Optimizer& optimizer,
+                         int epoch, const std::string& train_state) override;
+    void append_log(const EpochRecord& record) override;
+
+private:
+    std::filesystem::path dir_;
+    int keep_every_;
+    std::ofstream log_;
+};
+
+}  // namespace n2n::train

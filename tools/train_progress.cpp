@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+#include "train_progress.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fmt/format.h>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <variant>
+
+namespace n2n::cli {
+namespace {
+
+std::string format_duration(double seconds) {
+    const auto s = static_cast<long long>(std::max(0.0, seconds));
+    return fmt::format("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
+}
+
+struct Printer {
+    std::mutex mutex;
+    std::chrono::steady_clock::time_point last_line{};
+
+    void operator()(const train::EpochStarted&) { last_line = std::chrono::steady_clock::now(); }
+    void operator()(const train::StepDone& e) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_line <= std::chrono::seconds(1) && e.step != e.steps) return;
+        last_line = now;
+        fmt::print(stderr, "\repoch {}/{} [{}/{}] loss {:.6f} lr {:.2e} {:.1f} img/s ETA {}   ", e.epoch, e.epochs,
+                   e.step, e.steps, e.mean_loss, e.lr, e.images_per_s, format_duration(e.seconds_left));
+    }
+    void operator()(const train::EpochFinished&) { fmt::print(stderr, "\n"); }
+    void operator()(const train::TimeLimitReached& e) {
+        fmt::print(stderr, "\nn2n: the {:g}-minute limit was reached in epoch {}; its partial progress is not "
+                           "checkpointed\n",
+                   e.minutes, e.epoch);
+    }
+    void operator()(const train::SkippedFile& e) {
+        fmt::print(stderr, "\nn2n: warning: skipping {}: {}\n", e.file.string(), e.reason);
+    }
+};
+
+}  // namespace
+
+train::TrainEventHandler progress_printer() {
+    auto printer = std::make_shared<Printer>();
+    return [printer](const train::TrainEvent& event) {
+        std::lock_guard lock(printer->mutex);
+        std::visit(*printer, event);
+    };
+}
+
+}  // namespace n2n::cli
