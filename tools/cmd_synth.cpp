@@ -51,6 +51,12 @@ std::vector<fs::path> expand_inputs(const std::vector<std::string>& inputs) {
     return files;
 }
 
+Image<float> copy_of(ImageView<const float> view) {
+    Image<float> out(view.height(), view.width());
+    for (std::ptrdiff_t r = 0; r < view.height(); ++r) std::copy(view.row(r), view.row(r) + view.width(), out.view().row(r));
+    return out;
+}
+
 void write_mosaic_png(const fs::path& path, ImageView<const float> mosaic) {
     bayer::Levels sixteen_bits;
     sixteen_bits.white = 65535.F;
@@ -139,20 +145,20 @@ void register_synth(CLI::App& app) {
             bayer::BayerPhase phase = unprocess.phase;
             if (lower(file.extension().string()) == ".png" && !read.png) {
                 const auto png = pipeline::read_png_rgb8(file);
-                // Whole 2x2 cells only.
                 const auto srgb = pipeline::from_rgb8(png.samples, png.height, png.width);
-                Image<float> mosaic = synth::unprocess(srgb, unprocess);
-                clean = bayer::crop(mosaic.view(), phase, {0, 0, mosaic.height() / 2 * 2, mosaic.width() / 2 * 2}).pixels;
+                const Image<float> mosaic = synth::unprocess(srgb, unprocess);
+                // Whole 2x2 cells only.
+                clean = copy_of(mosaic.view().sub(0, 0, mosaic.height() / 2 * 2, mosaic.width() / 2 * 2));
             } else {
                 io::RawFrame frame = io::read_any(file, read);
                 if (o->raw_black >= 0) frame.meta.levels.black.fill(o->raw_black);
                 if (o->raw_white >= 0) frame.meta.levels.white = o->raw_white;
                 frame.meta.levels.validate();
-                Image<float> normalized = frame.normalized();
-                phase = frame.meta.phase;
-                const bayer::Rect rect = crop.value_or(bayer::Rect{0, 0, normalized.height() / 2 * 2, normalized.width() / 2 * 2});
-                auto cropped = bayer::crop(normalized.view(), phase, rect);
-                clean = std::move(cropped.pixels);
+                const Image<float> normalized = frame.normalized();
+                const bayer::Rect rect =
+                    crop.value_or(bayer::Rect{0, 0, normalized.height() / 2 * 2, normalized.width() / 2 * 2});
+                const auto cropped = bayer::crop(normalized.view(), frame.meta.phase, rect);
+                clean = copy_of(cropped.pixels);
                 phase = cropped.phase;
             }
             // The clean side exactly as its 16-bit file reads back; the noise is added to that.

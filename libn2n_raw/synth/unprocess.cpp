@@ -41,12 +41,17 @@ float decode_transfer(float encoded, pipeline::Transfer transfer, pipeline::Tone
     return static_cast<float>(y);
 }
 
-Image<float> unprocess(const pipeline::RgbImage& srgb, const UnprocessParams& params) {
+pipeline::RgbImage unprocess_to_camera_rgb(const pipeline::RgbImage& srgb, const UnprocessParams& params) {
     if (srgb.channels() != 3) throw ConfigError("", "channels", "unprocessing needs an RGB image");
     pipeline::RgbImage rgb = srgb;
     for (float& v : rgb.pixels()) v = decode_transfer(v, params.transfer, params.tone);
     // render(): linear sRGB = camera_to_srgb · (white-balanced camera RGB).
     pipeline::apply_matrix(rgb, pipeline::inverse(pipeline::camera_to_srgb(params.camera.xyz_to_camera)));
+    return rgb;
+}
+
+Image<float> unprocess(const pipeline::RgbImage& srgb, const UnprocessParams& params) {
+    const pipeline::RgbImage rgb = unprocess_to_camera_rgb(srgb, params);
     Image<float> mosaic = pipeline::mosaic_of(rgb, params.phase);
     // render(): white balance multiplies each CFA colour by its gain.
     std::array<float, 3> inverse_gains{};

@@ -39,6 +39,11 @@ pipeline::IspParams isp_params(const UnprocessParams& params);
 /// linear light in [0, 1].
 float decode_transfer(float encoded, pipeline::Transfer transfer, pipeline::ToneCurve tone = pipeline::ToneCurve::None);
 
+/// The first steps of unprocess: photograph -> white-balanced camera RGB at every pixel (inverse
+/// tone and transfer curves, inverse camera -> sRGB matrix), before the inverse white balance
+/// and the CFA. Not clipped.
+pipeline::RgbImage unprocess_to_camera_rgb(const pipeline::RgbImage& srgb, const UnprocessParams& params);
+
 /// Photograph (planar RGB, encoded values in [0, 1]) -> normalised mosaic in [0, 1] of the same
 /// size: inverse tone curve and transfer curve, inverse camera -> sRGB matrix, inverse white
 /// balance, sampling through the CFA of `params.phase`. Values the sensor could not record
