@@ -132,6 +132,8 @@ void register_synth(CLI::App& app) {
             std::array<std::ptrdiff_t, 4> v{};
             if (std::sscanf(o->crop.c_str(), "%td,%td,%td,%td", &v[0], &v[1], &v[2], &v[3]) != 4)
                 throw ConfigError("", "--crop", fmt::format("'{}' is not ROW,COL,HEIGHT,WIDTH", o->crop));
+            if (v[2] % 2 != 0 || v[3] % 2 != 0)
+                throw ConfigError("", "--crop", "HEIGHT and WIDTH must be even (whole 2x2 CFA cells)");
             crop = bayer::Rect{v[0], v[1], v[2], v[3]};
         }
 
