@@ -80,7 +80,7 @@ void register_synth(CLI::App& app) {
         "synth",
         "Make noisy/clean raw pairs: PNG photographs are unprocessed to raw (inverse sRGB curve, colour matrix and "
         "white balance of the camera, CFA sampling: the ISP renders them back), other files are read as clean raw "
-        "mosaics; then noise var = beta1*x + beta2 is added (SIDD NLF per --level, or --beta1/--beta2), clipped to "
+        "mosaics (PNGs too when --phase says they are 16-bit mosaics); then noise var = beta1*x + beta2 is added (SIDD NLF per --level, or --beta1/--beta2), clipped to "
         "[0, 1] and quantised to 16 bits. Writes clean/ and noisy/ 16-bit PNG mosaics and pairs.json.");
     cmd->add_option("inputs", o->inputs, "PNG photographs, raw files or folders of them")->required();
     cmd->add_option("-o,--out", o->out, "Output folder")->required();

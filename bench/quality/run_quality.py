@@ -44,6 +44,8 @@ def main():
     ap.add_argument("--model", action="append", default=[], help="NAME=PATH of a trained model column (repeat)")
     ap.add_argument("--train-minutes", type=float, default=0,
                     help="also train n2n (gamma 1 and gamma 0) on the Kodak noisy frames for this long each")
+    ap.add_argument("--train-epochs", type=int, default=20,
+                    help="epochs of those runs (the learning rate halves every epochs/5, the gamma ramp spans them all)")
     ap.add_argument("--seed", type=int, default=1, help="noise and training seed")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--sets", default="kodak,cr2,d750", help="comma-separated subset of kodak,cr2,d750")
@@ -90,8 +92,9 @@ def main():
         for name, gamma in (("n2n", 1), ("n2n_gamma0", 0)):
             run_dir = out / f"train_{name}"
             run([args.n2n, "train", "--data", out / "kodak/noisy", "--phase", "RGGB", "--out", run_dir, "--residual",
-                 "--features", 16, "--gamma", gamma, "--seed", args.seed, "--epochs", 100000, "--max-minutes",
-                 args.train_minutes, "--threads", args.threads], log)
+                 "--features", 16, "--patch", 128, "--gamma", gamma, "--seed", args.seed, "--epochs",
+                 args.train_epochs, "--lr-step", max(1, args.train_epochs // 5), "--max-minutes", args.train_minutes,
+                 "--threads", args.threads], log)
             models.append([name, str(run_dir / "checkpoint_last.pt")])
 
     results = {}
