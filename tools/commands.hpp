@@ -16,5 +16,7 @@ void register_submit(CLI::App& app);
 void register_export(CLI::App& app);
 void register_render(CLI::App& app);
 void register_demo(CLI::App& app);
+void register_synth(CLI::App& app);
+void register_eval(CLI::App& app);
 
 }  // namespace n2n::cli

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
     n2n::cli::register_export(app);
     n2n::cli::register_render(app);
     n2n::cli::register_demo(app);
+    n2n::cli::register_synth(app);
+    n2n::cli::register_eval(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -21,7 +21,6 @@
 #include <torch/types.h>
 
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 namespace n2n::infer {
@@ -57,8 +56,5 @@ enum class PhaseAlignment : std::uint8_t {
 /// of the same-colour row/column two before it (reflection), then dropped.
 Image<float> denoise_mosaic(const Model& model, ImageView<const float> mosaic, bayer::BayerPhase phase,
                             const TileOptions& options = {}, PhaseAlignment alignment = PhaseAlignment::Reorder);
-
-/// Called after each image with (images done, images in all).
-using Progress = std::function<void(std::ptrdiff_t, std::ptrdiff_t)>;
 
 }  // namespace n2n::infer

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+#include "n2n_raw/eval/quality.hpp"
+
+#include "n2n_raw/error.hpp"
+#include "n2n_raw/eval/metrics.hpp"
+#include "n2n_raw/io/atomic_file.hpp"
+#include "n2n_raw/io/png_file.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+namespace n2n::eval {
+
+namespace fs = std::filesystem;
+
+QualityScores score(ImageView<const float> estimate, ImageView<const float> clean) {
+    QualityScores s;
+    s.psnr = psnr(estimate, clean);  // also checks the sizes
+    s.ssim = ssim(estimate, clean);
+    std::vector<float> values;
+    values.reserve(static_cast<std::size_t>(clean.height() * clean.width()));
+    for (std::ptrdiff_t r = 0; r < clean.height(); ++r)
+        values.insert(values.end(), clean.row(r), clean.row(r) + clean.width());
+    auto quartile = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 4);
+    std::nth_element(values.begin(), quartile, values.end());
+    const float threshold = *quartile;
+    double sum = 0;
+    std::size_t count = 0;
+    for (std::ptrdiff_t r = 0; r < clean.height(); ++r)
+        for (std::ptrdiff_t c = 0; c < clean.width(); ++c)
+            if (clean(r, c) <= threshold) {
+                sum += static_cast<double>(estimate(r, c)) - clean(r, c);
+                ++count;
+            }
+    s.dark_mean_error = count > 0 ? sum / static_cast<double>(count) : 0.0;
+    return s;
+}
+
+namespace {
+
+constexpr const char* kFormat = "n2n-synth-pairs";
+
+nlohmann::json levels_json(const noise::NoiseModel& m, double noise::NoiseLevel::*field) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& l : m.channels) a.push_back(l.*field);
+    return a;
+}
+
+template <class T>
+T field_of(const nlohmann::json& j, const char* name, const fs::path& file) {
+    if (!j.contains(name)) throw FormatError(file.string(), name, "missing");
+    try {
+        return j.at(name).get<T>();
+    } catch (const nlohmann::json::exception& e) {
+        throw FormatError(file.string(), name, e.what());
+    }
+}
+
+}  // namespace
+
+void write_pair_set(const fs::path& index, const std::vector<QualityPair>& pairs) {
+    const fs::path folder = index.parent_path();
+    nlohmann::json list = nlohmann::json::array();
+    for (const QualityPair& p : pairs) {
+        list.push_back({{"name", p.name},
+                        {"noisy", fs::relative(p.noisy, folder.empty() ? fs::path(".") : folder).generic_string()},
+                        {"clean", fs::relative(p.clean, folder.empty() ? fs::path(".") : folder).generic_string()},
+                        {"phase", std::string(p.phase.name())},
+                        {"level", p.level},
+                        {"beta1", levels_json(p.model, &noise::NoiseLevel::beta1)},
+                        {"beta2", levels_json(p.model, &noise::NoiseLevel::beta2)},
+                        {"seed", p.seed}});
+    }
+    const nlohmann::json doc{{"format", kFormat},
+                             {"version", 1},
+                             {"encoding", "16-bit grey PNG mosaics, normalised value = DN / 65535"},
+                             {"channels", "beta1/beta2 per packed channel R, Gr, Gb, B; var = beta1*x + beta2"},
+                             {"pairs", list}};
+    io::write_atomically(index, [&](std::ostream& out) { out << doc.dump(2) << '\n'; });
+}
+
+std::vector<QualityPair> read_pair_set(const fs::path& index) {
+    std::ifstream in(index);
+    if (!in) throw IoError(index.string(), "", "cannot open the pair set");
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+        throw FormatError(index.string(), "json", e.what());
+    }
+    if (field_of<std::string>(doc, "format", index) != kFormat)
+        throw FormatError(index.string(), "format", fmt::format("expected \"{}\"", kFormat));
+    const fs::path folder = fs::absolute(index).parent_path();
+    std::vector<QualityPair> pairs;
+    for (const auto& j : field_of<nlohmann::json>(doc, "pairs", index)) {
+        QualityPair p;
+        p.name = field_of<std::string>(j, "name", index);
+        p.noisy = folder / field_of<std::string>(j, "noisy", index);
+        p.clean = folder / field_of<std::string>(j, "clean", index);
+        const auto phase = bayer::BayerPhase::parse(field_of<std::string>(j, "phase", index));
+        if (!phase) throw FormatError(index.string(), "phase", fmt::format("pair {}: not a Bayer phase", p.name));
+        p.phase = *phase;
+        p.level = field_of<std::string>(j, "level", index);
+        const auto b1 = field_of<std::vector<double>>(j, "beta1", index);
+        const auto b2 = field_of<std::vector<double>>(j, "beta2", index);
+        if (b1.size() != 4 || b2.size() != 4)
+            throw FormatError(index.string(), "beta1", fmt::format("pair {}: needs 4 values per array", p.name));
+        for (std::size_t k = 0; k < 4; ++k) p.model.channels[k] = {b1[k], b2[k]};
+        p.seed = field_of<std::uint64_t>(j, "seed", index);
+        pairs.push_back(std::move(p));
+    }
+    if (pairs.empty()) throw FormatError(index.string(), "pairs", "the pair set is empty");
+    return pairs;
+}
+
+Image<float> read_pair_mosaic(const fs::path& png, bayer::BayerPhase phase) {
+    io::MosaicSpec spec;
+    spec.phase = phase;
+    return io::read_png_mosaic(png, spec).normalized();
+}
+
+QualityReport evaluate_quality(const std::vector<QualityPair>& pairs, const std::vector<QualityMethod>& methods,
+                               const std::function<void(const QualityRow&)>& progress) {
+    QualityReport report;
+    for (const QualityPair& pair : pairs) {
+        const Image<float> noisy = read_pair_mosaic(pair.noisy, pair.phase);
+        const Image<float> clean = read_pair_mosaic(pair.clean, pair.phase);
+        for (const QualityMethod& method : methods) {
+            const auto start = std::chrono::steady_clock::now();
+            const Image<float> estimate = method.run(pair, noisy.view());
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            QualityRow row{pair.name, pair.level, method.name, score(estimate.view(), clean.view()), seconds};
+            if (progress) progress(row);
+            report.rows.push_back(std::move(row));
+        }
+    }
+    // Means per (level, method) in first-seen order, then over everything.
+    std::vector<std::string> levels;
+    for (const auto& r : report.rows)
+        if (std::find(levels.begin(), levels.end(), r.level) == levels.end()) levels.push_back(r.level);
+    if (levels.size() > 1) levels.emplace_back("all");
+    for (const std::string& level : levels)
+        for (const QualityMethod& method : methods) {
+            QualitySummary s{level, method.name, 0, {}, 0};
+            for (const auto& r : report.rows)
+                if (r.method == method.name && (level == "all" || r.level == level)) {
+                    s.mean.psnr += r.scores.psnr;
+                    s.mean.ssim += r.scores.ssim;
+                    s.mean.dark_mean_error += r.scores.dark_mean_error;
+                    s.seconds += r.seconds;
+                    ++s.images;
+                }
+            if (s.images == 0) continue;
+            s.mean.psnr /= s.images;
+            s.mean.ssim /= s.images;
+            s.mean.dark_mean_error /= s.images;
+            report.summary.push_back(s);
+        }
+    return report;
+}
+
+std::string format_quality_table(const QualityReport& report) {
+    std::string out = fmt::format("{:<28} {:<10} {:<12} {:>9} {:>7} {:>11} {:>8}\n", "image", "level", "method",
+                                  "PSNR dB", "SSIM", "dark err", "s");
+    for (const auto& r : report.rows)
+        out += fmt::format("{:<28} {:<10} {:<12} {:>9.2f} {:>7.4f} {:>+11.5f} {:>8.2f}\n", r.pair, r.level, r.method,
+                           r.scores.psnr, r.scores.ssim, r.scores.dark_mean_error, r.seconds);
+    out += fmt::format("\n{:<10} {:<12} {:>6} {:>9} {:>7} {:>11} {:>8}\n", "level", "method", "images", "PSNR dB",
+                       "SSIM", "dark err", "s total");
+    for (const auto& s : report.summary)
+        out += fmt::format("{:<10} {:<12} {:>6} {:>9.2f} {:>7.4f} {:>+11.5f} {:>8.2f}\n", s.level, s.method, s.images,
+                           s.mean.psnr, s.mean.ssim, s.mean.dark_mean_error, s.seconds);
+    return out;
+}
+
+std::string quality_json(const QualityReport& report) {
+    const auto scores = [](const QualityScores& s) {
+        return nlohmann::json{{"psnr_db", s.psnr}, {"ssim", s.ssim}, {"dark_mean_error", s.dark_mean_error}};
+    };
+    nlohmann::json rows = nlohmann::json::array(), summary = nlohmann::json::array();
+    for (const auto& r : report.rows)
+        rows.push_back({{"image", r.pair}, {"level", r.level}, {"method", r.method}, {"seconds", r.seconds},
+                        {"scores", scores(r.scores)}});
+    for (const auto& s : report.summary)
+        summary.push_back({{"level", s.level}, {"method", s.method}, {"images", s.images}, {"seconds", s.seconds},
+                           {"mean", scores(s.mean)}});
+    return nlohmann::json{{"rows", rows}, {"summary", summary}}.dump(2) + "\n";
+}
+
+}  // namespace n2n::eval

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+// The quality benchmark's scores and pair sets.
+#include "n2n_raw/error.hpp"
+#include "n2n_raw/eval/metrics.hpp"
+#include "n2n_raw/eval/quality.hpp"
+#include "n2n_raw/io/headerless.hpp"
+#include "n2n_raw/io/png_file.hpp"
+#include "support/test_data.hpp"
+
+#include <cmath>
+#include <doctest/doctest.h>
+#include <fstream>
+
+using namespace n2n;
+
+TEST_CASE("score: PSNR, SSIM and the mean error of the darkest quarter") {
+    Image<float> clean(32, 32), estimate(32, 32);
+    for (std::ptrdiff_t r = 0; r < 32; ++r)
+        for (std::ptrdiff_t c = 0; c < 32; ++c) {
+            clean(r, c) = static_cast<float>(r * 32 + c) / 1024.F;  // values 0 .. 1023/1024, each once
+            // Lift the darkest quarter (the first 8 rows) by 0.01, lower the rest by 0.002.
+            estimate(r, c) = clean(r, c) + (r < 8 ? 0.01F : -0.002F);
+        }
+    const auto s = eval::score(estimate.view(), clean.view());
+    CHECK(s.dark_mean_error == doctest::Approx(0.01).epsilon(1e-3));
+    CHECK(s.psnr == doctest::Approx(eval::psnr(estimate.view(), clean.view())));
+    CHECK(s.ssim == doctest::Approx(eval::ssim(estimate.view(), clean.view())));
+    CHECK_THROWS_AS(eval::score(Image<float>(32, 30).view(), clean.view()), ConfigError);
+}
+
+TEST_CASE("pair sets round-trip and evaluate per level") {
+    test::TempDir dir;
+    Image<std::uint16_t> clean(16, 16), noisy(16, 16);
+    for (std::ptrdiff_t r = 0; r < 16; ++r)
+        for (std::ptrdiff_t c = 0; c < 16; ++c) {
+            clean(r, c) = static_cast<std::uint16_t>(1000 * (r + 1));
+            noisy(r, c) = static_cast<std::uint16_t>(1000 * (r + 1) + ((r + c) % 2 ? 300 : -300));
+        }
+    std::filesystem::create_directories(dir.path() / "sub");
+    io::write_png_gray16(dir / "sub/clean.png", clean.view());
+    io::write_png_gray16(dir / "sub/noisy.png", noisy.view());
+    std::vector<eval::QualityPair> pairs{
+        {"a", dir / "sub/noisy.png", dir / "sub/clean.png", bayer::BayerPhase::GBRG, "N6:800",
+         noise::NoiseModel::uniform({0.003476, 0.000052}), 4},
+        {"b", dir / "sub/noisy.png", dir / "sub/clean.png", bayer::BayerPhase::BGGR, "S6:3200",
+         noise::NoiseModel::uniform({0.01993, 0.000002}), 5}};
+    pairs[1].model.channels[2].beta1 = 0.5;
+    eval::write_pair_set(dir / "pairs.json", pairs);
+    const auto back = eval::read_pair_set(dir / "pairs.json");
+    REQUIRE(back.size() == 2);
+    CHECK(back[1].name == "b");
+    CHECK(back[1].phase == bayer::BayerPhase::BGGR);
+    CHECK(back[1].model.channels[2].beta1 == 0.5);
+    CHECK(back[1].model.channels[1].beta1 == doctest::Approx(0.01993));
+    CHECK(back[0].seed == 4);
+    CHECK(std::filesystem::equivalent(back[0].noisy, dir / "sub/noisy.png"));
+
+    const auto mosaic = eval::read_pair_mosaic(back[0].clean, back[0].phase);
+    CHECK(mosaic(3, 5) == doctest::Approx(4000.0 / 65535.0));
+
+    const std::vector<eval::QualityMethod> methods{
+        {"identity", [](const eval::QualityPair&, ImageView<const float> x) {
+             Image<float> out(x.height(), x.width());
+             for (std::ptrdiff_t r = 0; r < x.height(); ++r)
+                 for (std::ptrdiff_t c = 0; c < x.width(); ++c) out(r, c) = x(r, c);
+             return out;
+         }}};
+    const auto report = eval::evaluate_quality(back, methods);
+    REQUIRE(report.rows.size() == 2);
+    // The error is ±300 DN everywhere: PSNR = 20·log10(65535 / 300).
+    CHECK(report.rows[0].scores.psnr == doctest::Approx(20 * std::log10(65535.0 / 300.0)).epsilon(1e-4));
+    REQUIRE(report.summary.size() == 3);  // two levels and "all"
+    CHECK(report.summary[2].level == "all");
+    CHECK(report.summary[2].images == 2);
+    CHECK(eval::format_quality_table(report).find("S6:3200") != std::string::npos);
+    CHECK(eval::quality_json(report).find("dark_mean_error") != std::string::npos);
+
+    std::ofstream(dir / "bad.json") << R"({"format": "other", "pairs": []})";
+    CHECK_THROWS_AS(eval::read_pair_set(dir / "bad.json"), FormatError);
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+// `n2n eval`: the quality benchmark on noisy/clean raw pair sets (`n2n synth` output): the noisy
+// input, the classical baseline and trained models, scored per image and per noise level.
+#include "commands.hpp"
+#include "infer_cli.hpp"
+
+#include "n2n_raw/classical/nlm.hpp"
+#include "n2n_raw/error.hpp"
+#include "n2n_raw/eval/quality.hpp"
+#include "n2n_raw/io/atomic_file.hpp"
+
+#include <fmt/format.h>
+#include <iostream>
+#include <memory>
+
+namespace n2n::cli {
+
+void register_eval(CLI::App& app) {
+    struct Options {
+        std::vector<std::string> pair_sets, models, names;
+        bool classical = false, no_noisy = false;
+        classical::NlmParams nlm;
+        std::string json;
+        ComputeOptions compute;
+    };
+    auto o = std::make_shared<Options>();
+    auto* cmd = app.add_subcommand(
+        "eval",
+        "Score denoisers on noisy/clean raw pairs (pairs.json from `n2n synth`): PSNR (data range 1), SSIM and the "
+        "mean signed error in the darkest quarter of the clean pixels, in raw space, per image and per noise level. "
+        "The noisy input is always a column unless --no-noisy.");
+    cmd->add_option("pairs", o->pair_sets, "pairs.json files written by `n2n synth`")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--model,-m", o->models, "Trained model (checkpoint or TorchScript); repeat for several")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--name", o->names, "Column name of each --model, in order (default n2n, n2n_2, ...)");
+    cmd->add_flag("--classical", o->classical, "Also run the classical baseline: GAT + non-local means + exact inverse");
+    cmd->add_option("--nlm-h", o->nlm.h, "Baseline strength h, in units of the noise sigma")->capture_default_str();
+    cmd->add_option("--nlm-search", o->nlm.search_radius, "Baseline search radius, packed pixels")->capture_default_str();
+    cmd->add_option("--nlm-patch", o->nlm.patch_radius, "Baseline patch radius, packed pixels")->capture_default_str();
+    cmd->add_flag("--no-noisy", o->no_noisy, "Leave out the noisy-input column");
+    cmd->add_option("--json", o->json, "Also write the report as JSON (atomically)");
+    add_compute_options(*cmd, o->compute);
+    cmd->callback([o] {
+        std::vector<eval::QualityPair> pairs;
+        for (const auto& set : o->pair_sets) {
+            auto more = eval::read_pair_set(set);
+            pairs.insert(pairs.end(), more.begin(), more.end());
+        }
+        if (!o->names.empty() && o->names.size() != o->models.size())
+            throw ConfigError("", "--name", "give one --name per --model");
+        std::vector<eval::QualityMethod> methods;
+        if (!o->no_noisy)
+            methods.push_back({"noisy", [](const eval::QualityPair&, ImageView<const float> noisy) {
+                                   Image<float> copy(noisy.height(), noisy.width());
+                                   for (std::ptrdiff_t r = 0; r < noisy.height(); ++r)
+                                       std::copy(noisy.row(r), noisy.row(r) + noisy.width(), copy.view().row(r));
+                                   return copy;
+                               }});
+        if (o->classical) {
+            classical::NlmParams nlm = o->nlm;
+            nlm.threads = o->compute.threads;
+            methods.push_back({"classical", [nlm](const eval::QualityPair& pair, ImageView<const float> noisy) {
+                                   return classical::denoise_gat_nlm(noisy, pair.phase, pair.model, nlm);
+                               }});
+        }
+        for (std::size_t k = 0; k < o->models.size(); ++k) {
+            ModelOptions mo;
+            mo.path = o->models[k];
+            mo.compute = o->compute;
+            auto model = std::make_shared<infer::Model>(load_model(mo));
+            const std::string name = !o->names.empty() ? o->names[k] : k == 0 ? "n2n" : fmt::format("n2n_{}", k + 1);
+            std::cerr << fmt::format("{}: {} on {}\n", name, model->description(), model->device().str());
+            methods.push_back({name, [model](const eval::QualityPair& pair, ImageView<const float> noisy) {
+                                   return infer::denoise_mosaic(*model, noisy, pair.phase);
+                               }});
+        }
+        if (methods.empty()) throw ConfigError("", "--model", "nothing to score: give --classical or --model");
+        const auto report = eval::evaluate_quality(pairs, methods, [](const eval::QualityRow& r) {
+            std::cerr << fmt::format("{} {}: {:.2f} dB ({:.2f} s)\n", r.pair, r.method, r.scores.psnr, r.seconds);
+        });
+        std::cout << eval::format_quality_table(report);
+        if (!o->json.empty()) {
+            const std::string text = eval::quality_json(report);
+            io::write_atomically(o->json, [&](std::ostream& out) { out << text; });
+        }
+    });
+}
+
+}  // namespace n2n::cli
