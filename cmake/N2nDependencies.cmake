@@ -6,6 +6,9 @@ find_package(PkgConfig REQUIRED)
 
 find_dependency(Torch)
 find_dependency(Eigen3)
+# The ISP's row loops run on OpenMP, the runtime Debian's LibTorch uses, so one thread setting
+# governs both.
+find_dependency(OpenMP)
 find_dependency(fmt)
 find_dependency(nlohmann_json)
 find_dependency(PNG)

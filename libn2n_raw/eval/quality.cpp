@@ -2,7 +2,7 @@
 #include "n2n_raw/eval/quality.hpp"
 
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/eval/metrics.hpp"
+#include "n2n_raw/metrics/metrics.hpp"
 #include "n2n_raw/io/atomic_file.hpp"
 #include "n2n_raw/io/png_file.hpp"
 
@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 
 QualityScores score(ImageView<const float> estimate, ImageView<const float> clean) {
     QualityScores s;
-    s.psnr = psnr(estimate, clean);  // also checks the sizes
-    s.ssim = ssim(estimate, clean);
+    s.psnr = metrics::psnr(estimate, clean);  // also checks the sizes
+    s.ssim = metrics::ssim(estimate, clean);
     std::vector<float> values;
     values.reserve(static_cast<std::size_t>(clean.height() * clean.width()));
     for (std::ptrdiff_t r = 0; r < clean.height(); ++r)

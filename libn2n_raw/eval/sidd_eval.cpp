@@ -2,7 +2,7 @@
 #include "n2n_raw/eval/sidd_eval.hpp"
 
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/eval/metrics.hpp"
+#include "n2n_raw/metrics/metrics.hpp"
 #include "n2n_raw/io/sidd_scenes.hpp"
 
 #include <fmt/format.h>
@@ -99,9 +99,9 @@ ValidationReport score_blocks(const io::SiddBlocks& estimate, const io::SiddBloc
     for (std::ptrdiff_t i = 0; i < estimate.images; ++i) {
         Score image;
         for (std::ptrdiff_t b = 0; b < estimate.blocks; ++b) {
-            const double p = psnr(estimate.block(i, b), reference.block(i, b));
+            const double p = metrics::psnr(estimate.block(i, b), reference.block(i, b));
             image.psnr += p;
-            image.ssim += ssim(estimate.block(i, b), reference.block(i, b));
+            image.ssim += metrics::ssim(estimate.block(i, b), reference.block(i, b));
             ++image.blocks;
         }
         auto it = std::find_if(sums.begin(), sums.end(), [&](const auto& s) { return s.first == phones[i]; });

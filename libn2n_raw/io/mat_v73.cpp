@@ -246,6 +246,7 @@ void set_struct_fields(hid_t group, const std::vector<std::string>& names, const
     check(H5Tset_size(char_type.get(), 1), file, "MATLAB_fields");
     const H5Handle vlen = created(H5Tvlen_create(char_type.get()), H5Tclose, file, "MATLAB_fields");
     std::vector<hvl_t> entries;
+    entries.reserve(names.size());
     for (const auto& n : names) entries.push_back(hvl_t{n.size(), const_cast<char*>(n.data())});
     const hsize_t count = entries.size();
     const H5Handle space = created(H5Screate_simple(1, &count, nullptr), H5Sclose, file, "MATLAB_fields");

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "n2n_raw/metrics/metrics.hpp"
 #include "n2n_raw/pipeline/side_by_side.hpp"
 
 #include "font.hpp"
@@ -90,8 +91,8 @@ ComparisonFigure comparison_figure(const io::RawFrame& noisy, const io::RawFrame
     std::vector<Panel> panels{{&noisy_rgb, "NOISY"}, {&denoised_rgb, "DENOISED"}};
     if (clean) {
         const Image<float> clean_norm = clean->normalized();
-        out.psnr_noisy = psnr(noisy_norm.view(), clean_norm.view());
-        out.psnr_denoised = psnr(denoised.normalized().view(), clean_norm.view());
+        out.psnr_noisy = metrics::psnr(noisy_norm.view(), clean_norm.view());
+        out.psnr_denoised = metrics::psnr(denoised.normalized().view(), clean_norm.view());
         panels[0].caption = fmt::format("NOISY  PSNR {:.2f} DB", *out.psnr_noisy);
         panels[1].caption = fmt::format("DENOISED  PSNR {:.2f} DB", *out.psnr_denoised);
         clean_rgb = render_frame(*clean);

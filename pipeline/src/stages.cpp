@@ -145,40 +145,4 @@ void apply_transfer(RgbImage& rgb, Transfer transfer, ToneCurve tone) {
     });
 }
 
-namespace {
-// Sum of squared differences and the number of samples compared.
-std::pair<double, double> squared_error(ImageView<const float> a, ImageView<const float> b, std::ptrdiff_t border) {
-    if (a.height() != b.height() || a.width() != b.width())
-        throw ConfigError("", "size", fmt::format("PSNR of a {}x{} and a {}x{} image", a.width(), a.height(), b.width(), b.height()));
-    double sum = 0, n = 0;
-    for (std::ptrdiff_t r = border; r < a.height() - border; ++r)
-        for (std::ptrdiff_t c = border; c < a.width() - border; ++c) {
-            const double d = static_cast<double>(a(r, c)) - b(r, c);
-            sum += d * d;
-            n += 1;
-        }
-    return {sum, n};
-}
-double to_psnr(double sum, double n) {
-    if (n == 0) throw ConfigError("", "border", "no pixel left to compare");
-    return sum == 0 ? std::numeric_limits<double>::infinity() : 10 * std::log10(n / sum);
-}
-}  // namespace
-
-double psnr(ImageView<const float> a, ImageView<const float> b, std::ptrdiff_t border) {
-    const auto [sum, n] = squared_error(a, b, border);
-    return to_psnr(sum, n);
-}
-
-double psnr(const RgbImage& a, const RgbImage& b, std::ptrdiff_t border) {
-    if (a.channels() != b.channels()) throw ConfigError("", "channels", "PSNR of images with different channel counts");
-    double sum = 0, n = 0;
-    for (std::ptrdiff_t ch = 0; ch < a.channels(); ++ch) {
-        const auto [s, m] = squared_error(a.plane(ch), b.plane(ch), border);
-        sum += s;
-        n += m;
-    }
-    return to_psnr(sum, n);
-}
-
 }  // namespace n2n::pipeline

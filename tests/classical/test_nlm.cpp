@@ -2,7 +2,7 @@
 // The classical baseline: non-local means and GAT + NLM + exact unbiased inverse on raw mosaics.
 #include "n2n_raw/classical/nlm.hpp"
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/eval/metrics.hpp"
+#include "n2n_raw/metrics/metrics.hpp"
 #include "n2n_raw/noise/noise_model.hpp"
 
 #include <cmath>
@@ -58,8 +58,8 @@ TEST_CASE("GAT + NLM + exact inverse gains several dB on a noisy mosaic without 
             const auto model = noise::NoiseModel::uniform(level);
             const Image<float> noisy = noise::add_noise(clean.view(), phase, model, 21);
             const Image<float> out = classical::denoise_gat_nlm(noisy.view(), phase, model);
-            const double before = eval::psnr(noisy.view(), clean.view());
-            const double after = eval::psnr(out.view(), clean.view());
+            const double before = metrics::psnr(noisy.view(), clean.view());
+            const double after = metrics::psnr(out.view(), clean.view());
             MESSAGE(fmt::format("beta1 {} {}: noisy {:.2f} dB, GAT+NLM {:.2f} dB", level.beta1, phase.name(), before, after));
             CHECK(after > before + 6.0);
             // The dark corner (clean 0.01, noise clipped at 0) comes back unbiased.

@@ -26,7 +26,7 @@ public:
         y.select(1, 0).mul_(0.5);
         return y;
     }
-    int required_multiple() const override { return 32; }
+    n2n::model::Geometry geometry() const override { return {32, 0}; }
 };
 
 io::SiddBlocks blocks_of(std::ptrdiff_t images, std::ptrdiff_t blocks, std::ptrdiff_t h, std::ptrdiff_t w) {

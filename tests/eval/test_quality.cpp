@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The quality benchmark's scores and pair sets.
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/eval/metrics.hpp"
+#include "n2n_raw/metrics/metrics.hpp"
 #include "n2n_raw/eval/quality.hpp"
 #include "n2n_raw/io/headerless.hpp"
 #include "n2n_raw/io/png_file.hpp"
@@ -23,8 +23,8 @@ TEST_CASE("score: PSNR, SSIM and the mean error of the darkest quarter") {
         }
     const auto s = eval::score(estimate.view(), clean.view());
     CHECK(s.dark_mean_error == doctest::Approx(0.01).epsilon(1e-3));
-    CHECK(s.psnr == doctest::Approx(eval::psnr(estimate.view(), clean.view())));
-    CHECK(s.ssim == doctest::Approx(eval::ssim(estimate.view(), clean.view())));
+    CHECK(s.psnr == doctest::Approx(metrics::psnr(estimate.view(), clean.view())));
+    CHECK(s.ssim == doctest::Approx(metrics::ssim(estimate.view(), clean.view())));
     CHECK_THROWS_AS(eval::score(Image<float>(32, 30).view(), clean.view()), ConfigError);
 }
 

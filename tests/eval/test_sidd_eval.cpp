@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The image → scene → phone → CFA phase mapping of the SIDD block files, and score averaging.
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/eval/metrics.hpp"
+#include "n2n_raw/metrics/metrics.hpp"
 #include "n2n_raw/eval/sidd_eval.hpp"
 #include "n2n_raw/io/sidd_scenes.hpp"
 #include "support/test_data.hpp"
@@ -63,7 +63,7 @@ TEST_CASE("scores average over blocks per image, per phone and overall") {
         for (int k = 0; k < 2; ++k)
             for (int p = 0; p < 144; ++p) est.data[static_cast<std::size_t>((i * 2 + k) * 144 + p)] += 0.01F * (i + 1) * (k + 1);
     const auto report = eval::score_blocks(est, ref, {"S6", "GP", "S6"});
-    const auto psnr_of = [&](int i, int k) { return eval::psnr(est.block(i, k), ref.block(i, k)); };
+    const auto psnr_of = [&](int i, int k) { return metrics::psnr(est.block(i, k), ref.block(i, k)); };
     CHECK(psnr_of(0, 0) == doctest::Approx(40.0).epsilon(1e-4));
     CHECK(report.per_image[1].psnr == doctest::Approx((psnr_of(1, 0) + psnr_of(1, 1)) / 2));
     REQUIRE(report.per_phone.size() == 2);

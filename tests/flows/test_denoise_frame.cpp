@@ -23,7 +23,7 @@ namespace {
 class Identity : public model::Denoiser {
 public:
     torch::Tensor forward(const torch::Tensor& x) override { return x.clone(); }
-    int required_multiple() const override { return 32; }
+    n2n::model::Geometry geometry() const override { return {32, 0}; }
 };
 
 infer::Model identity_model() {

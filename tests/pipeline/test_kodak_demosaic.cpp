@@ -2,6 +2,7 @@
 // Demosaic quality on the Kodak set (real photographs, not ours): sample each clean image through
 // an RGGB CFA, demosaic, and measure PSNR against the original. The edge-aware method (MHC) must
 // beat bilinear by at least 2 dB on average.
+#include "n2n_raw/metrics/metrics.hpp"
 #include "n2n_raw/io/png_file.hpp"
 #include "n2n_raw/io/rgb_file.hpp"
 #include "n2n_raw/pipeline/demosaic.hpp"
@@ -27,7 +28,7 @@ TEST_CASE("Kodak24: bilinear vs Malvar-He-Cutler PSNR") {
         clip(bilinear);
         clip(mhc);
         // A 4-pixel border is left out, as demosaic benchmarks usually do.
-        const double pb = psnr(bilinear, clean, 4), pm = psnr(mhc, clean, 4);
+        const double pb = metrics::psnr(bilinear, clean, 1.0, 4), pm = metrics::psnr(mhc, clean, 1.0, 4);
         MESSAGE(fmt::format("kodim{:02d}: bilinear {:.2f} dB, MHC {:.2f} dB", k, pb, pm));
         sum_bilinear += pb;
         sum_mhc += pm;

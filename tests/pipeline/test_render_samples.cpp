@@ -3,6 +3,7 @@
 // dcraw with matching options (-w camera WB, -o 1 sRGB, -q 0 bilinear, -4 linear 16-bit), the
 // comparison itself done by tifffile + scikit-image (compare_renders.py). The colour checker
 // capture must give neutral grey patches. Set N2N_RENDER_OUT=<folder> to keep the PNGs to look at.
+#include "n2n_raw/metrics/metrics.hpp"
 #include "n2n_raw/dng/dng_writer.hpp"
 #include "n2n_raw/io/camera_raw.hpp"
 #include "n2n_raw/io/headerless.hpp"
@@ -141,10 +142,10 @@ TEST_CASE("D750 crop: the four CFA phase variants render alike") {
         const RgbImage other = render_linear(frame.mosaic.view(), params_from_metadata(frame.meta));
         // The author made the variants by moving values inside each 2x2 cell, so the renders
         // differ by sub-pixel shifts (about 30 dB); decoding with a wrong phase swaps colours.
-        const double db = psnr(base, other, 4);
+        const double db = metrics::psnr(base, other, 1.0, 4);
         IspParams wrong = params_from_metadata(frame.meta);
         wrong.phase = BayerPhase::RGGB;
-        const double wrong_db = psnr(base, render_linear(frame.mosaic.view(), wrong), 4);
+        const double wrong_db = metrics::psnr(base, render_linear(frame.mosaic.view(), wrong), 1.0, 4);
         MESSAGE(fmt::format("rggb vs {}: {:.2f} dB (decoded as RGGB: {:.2f} dB)", name, db, wrong_db));
         CHECK(db > 28.0);
         CHECK(wrong_db < db - 6.0);

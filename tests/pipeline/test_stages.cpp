@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The ISP stages on hand-made images whose answers are known exactly.
+#include "n2n_raw/metrics/metrics.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/pipeline/color.hpp"
 #include "n2n_raw/pipeline/demosaic.hpp"
@@ -178,8 +179,8 @@ TEST_CASE("white balance option parsing") {
 
 TEST_CASE("psnr by hand") {
     Image<float> a(4, 4, 0.F), b(4, 4, 0.1F);
-    CHECK(psnr(a.view(), b.view()) == doctest::Approx(20));
-    CHECK(std::isinf(psnr(a.view(), a.view())));
+    CHECK(metrics::psnr(a.view(), b.view()) == doctest::Approx(20));
+    CHECK(std::isinf(metrics::psnr(a.view(), a.view())));
 }
 
 TEST_CASE("side by side layout and the bitmap font") {

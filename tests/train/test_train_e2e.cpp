@@ -3,6 +3,7 @@
 // synthetic heteroscedastic noise. A short CPU training run must lower the loss, and the
 // trained U-Net must bring the noisy frame closer to the original capture (PSNR).
 #include "n2n_raw/bayer/levels.hpp"
+#include "n2n_raw/metrics/metrics.hpp"
 #include "n2n_raw/model/denoiser.hpp"
 #include "n2n_raw/tensor/packed_tensor.hpp"
 #include "n2n_raw/train/trainer.hpp"
@@ -29,14 +30,7 @@ n2n::Image<float> read_d750(const std::filesystem::path& path) {
     return dn;
 }
 
-double psnr(const n2n::Image<float>& a, const n2n::Image<float>& b) {
-    double se = 0;
-    for (std::size_t i = 0; i < a.pixels().size(); ++i) {
-        const double d = static_cast<double>(a.pixels()[i]) - b.pixels()[i];
-        se += d * d;
-    }
-    return 10.0 * std::log10(1.0 / (se / static_cast<double>(a.pixels().size())));
-}
+double psnr(const n2n::Image<float>& a, const n2n::Image<float>& b) { return n2n::metrics::psnr(a.view(), b.view()); }
 
 }  // namespace
 

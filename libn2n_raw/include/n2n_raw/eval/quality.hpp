@@ -19,7 +19,7 @@ namespace n2n::eval {
 /// Scores of one estimate against its clean reference (both normalised mosaics in [0, 1]).
 struct QualityScores {
     double psnr = 0;  ///< dB, data range 1, whole mosaic
-    double ssim = 0;  ///< eval::ssim on the mosaic
+    double ssim = 0;  ///< metrics::ssim on the mosaic
     /// Mean of (estimate − clean) over the darkest quarter of the clean pixels (those at or below
     /// the clean mosaic's 25th percentile): > 0 means lifted shadows.
     double dark_mean_error = 0;

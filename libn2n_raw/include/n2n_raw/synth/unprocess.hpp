@@ -16,7 +16,7 @@ namespace n2n::synth {
 
 /// The camera a photograph is unprocessed to.
 struct Camera {
-    pipeline::Matrix3 xyz_to_camera = pipeline::kIdentity3;  ///< DNG ColorMatrix (XYZ -> camera RGB)
+    n2n::Matrix3 xyz_to_camera = n2n::kIdentity3;  ///< DNG ColorMatrix (XYZ -> camera RGB)
     std::array<float, 3> wb_gains{1.F, 1.F, 1.F};           ///< R, G, B white balance gains the ISP applies
 
     /// The Nikon D750 of the shared sample crop (ColorMatrix of LibRaw's table, daylight gains

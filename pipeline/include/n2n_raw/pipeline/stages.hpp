@@ -64,10 +64,4 @@ float encode_transfer(float linear, Transfer transfer);
 /// Applies the transfer curve, then the tone curve, to every sample (inputs clamped to [0, 1]).
 void apply_transfer(RgbImage& rgb, Transfer transfer, ToneCurve tone = ToneCurve::None);
 
-/// Peak signal-to-noise ratio in dB for data range 1 between two equally sized images,
-/// ignoring `border` pixels on each side. +inf when identical.
-double psnr(ImageView<const float> a, ImageView<const float> b, std::ptrdiff_t border = 0);
-/// PSNR over all three channels of two RGB images of equal size.
-double psnr(const RgbImage& a, const RgbImage& b, std::ptrdiff_t border = 0);
-
 }  // namespace n2n::pipeline

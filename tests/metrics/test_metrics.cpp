@@ -3,13 +3,15 @@
 // an independent implementation) on real raw data with synthetic noise.
 #include "n2n_raw/bayer/levels.hpp"
 #include "n2n_raw/error.hpp"
-#include "n2n_raw/eval/metrics.hpp"
+#include "n2n_raw/metrics/metrics.hpp"
 #include "n2n_raw/io/headerless.hpp"
 #include "n2n_raw/io/npy.hpp"
 #include "support/test_data.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <doctest/doctest.h>
+
 #include <fmt/format.h>
 #include <fstream>
 #include <random>
@@ -19,13 +21,13 @@ using namespace n2n;
 TEST_CASE("psnr: hand-computed values") {
     Image<float> a(2, 2, 0.F), b(2, 2, 0.F);
     b(0, 1) = 0.1F;  // MSE = 0.01 / 4 → PSNR = 10·log10(400)
-    CHECK(eval::psnr(a.view(), b.view()) == doctest::Approx(10.0 * std::log10(400.0)).epsilon(1e-6));
-    CHECK(eval::psnr(a.view(), b.view()) == doctest::Approx(26.0206).epsilon(1e-5));
+    CHECK(metrics::psnr(a.view(), b.view()) == doctest::Approx(10.0 * std::log10(400.0)).epsilon(1e-6));
+    CHECK(metrics::psnr(a.view(), b.view()) == doctest::Approx(26.0206).epsilon(1e-5));
     // Data range 2: four times the peak power, +6.02 dB.
-    CHECK(eval::psnr(a.view(), b.view(), 2.0) == doctest::Approx(10.0 * std::log10(1600.0)).epsilon(1e-6));
-    CHECK(std::isinf(eval::psnr(a.view(), a.view())));
+    CHECK(metrics::psnr(a.view(), b.view(), 2.0) == doctest::Approx(10.0 * std::log10(1600.0)).epsilon(1e-6));
+    CHECK(std::isinf(metrics::psnr(a.view(), a.view())));
     Image<float> c(2, 3);
-    CHECK_THROWS_AS(eval::psnr(a.view(), c.view()), ConfigError);
+    CHECK_THROWS_AS(metrics::psnr(a.view(), c.view()), ConfigError);
 }
 
 TEST_CASE("ssim: hand-computed values on constant images") {
@@ -33,11 +35,11 @@ TEST_CASE("ssim: hand-computed values on constant images") {
     // SSIM = (2·ux·uy + C1) / (ux² + uy² + C1) with C1 = 0.01², the C2 terms cancel.
     Image<float> a(11, 11, 0.2F), b(11, 11, 0.4F);
     const double ux = 0.2F, uy = 0.4F, c1 = 1e-4;
-    CHECK(eval::ssim(a.view(), b.view()) == doctest::Approx((2 * ux * uy + c1) / (ux * ux + uy * uy + c1)).epsilon(1e-9));
-    CHECK(eval::ssim(a.view(), a.view()) == doctest::Approx(1.0).epsilon(1e-12));
+    CHECK(metrics::ssim(a.view(), b.view()) == doctest::Approx((2 * ux * uy + c1) / (ux * ux + uy * uy + c1)).epsilon(1e-9));
+    CHECK(metrics::ssim(a.view(), a.view()) == doctest::Approx(1.0).epsilon(1e-12));
     Image<float> small(10, 10, 0.5F);
-    CHECK_THROWS_AS(eval::ssim(small.view(), small.view()), ConfigError);
-    CHECK_THROWS_AS(eval::ssim(a.view(), small.view()), ConfigError);
+    CHECK_THROWS_AS(metrics::ssim(small.view(), small.view()), ConfigError);
+    CHECK_THROWS_AS(metrics::ssim(a.view(), small.view()), ConfigError);
 }
 
 TEST_CASE("ssim: a structure-only change on an 11 x 11 image") {
@@ -59,8 +61,8 @@ TEST_CASE("ssim: a structure-only change on an 11 x 11 image") {
     const double ux = 0.5;
     const double vy = m2 - uy * uy, c1 = 1e-4, c2 = 9e-4;
     const double expected = (2 * ux * uy + c1) * c2 / ((ux * ux + uy * uy + c1) * (vy + c2));
-    CHECK(eval::ssim(a.view(), b.view()) == doctest::Approx(expected).epsilon(1e-6));
-    CHECK(eval::ssim(b.view(), a.view()) == doctest::Approx(expected).epsilon(1e-6));
+    CHECK(metrics::ssim(a.view(), b.view()) == doctest::Approx(expected).epsilon(1e-6));
+    CHECK(metrics::ssim(b.view(), a.view()) == doctest::Approx(expected).epsilon(1e-6));
 }
 
 TEST_CASE("ssim and psnr agree with scikit-image on a real raw crop" * doctest::test_suite("samples")) {
@@ -100,10 +102,27 @@ TEST_CASE("ssim and psnr agree with scikit-image on a real raw crop" * doctest::
     double sk_ssim = 0, sk_psnr = 0;
     in >> sk_ssim >> sk_psnr;
     REQUIRE(in);
-    const double ours = eval::ssim(pair.plane(1), pair.plane(0));
+    const double ours = metrics::ssim(pair.plane(1), pair.plane(0));
     MESSAGE(fmt::format("SSIM ours {:.8f} skimage {:.8f}; PSNR ours {:.6f} skimage {:.6f}", ours, sk_ssim,
-                        eval::psnr(pair.plane(1), pair.plane(0)), sk_psnr));
+                        metrics::psnr(pair.plane(1), pair.plane(0)), sk_psnr));
     CHECK(std::abs(ours - sk_ssim) < 1e-4);
-    CHECK(std::abs(eval::psnr(pair.plane(1), pair.plane(0)) - sk_psnr) < 1e-4);
+    CHECK(std::abs(metrics::psnr(pair.plane(1), pair.plane(0)) - sk_psnr) < 1e-4);
     CHECK(ours < 0.99);  // the noise is visible to the metric
+}
+
+TEST_CASE("PSNR border and multi-plane pooling, by hand") {
+    // 4 × 4 planes equal inside, different by 1 on the outer ring: a border of 1 sees no error.
+    Image<float> a(4, 4, 0.5F), b(4, 4, 0.5F);
+    for (int k = 0; k < 4; ++k) b(0, k) = b(3, k) = b(k, 0) = b(k, 3) = 1.5F;
+    CHECK(std::isinf(metrics::psnr(a.view(), b.view(), 1.0, 1)));
+    // No border: 12 of 16 pixels off by 1 -> MSE 0.75; data range 2 -> 10 log10(4 / 0.75).
+    CHECK(metrics::psnr(a.view(), b.view(), 2.0) == doctest::Approx(10 * std::log10(4 / 0.75)));
+    CHECK_THROWS_AS(metrics::psnr(a.view(), b.view(), 1.0, 2), ConfigError);
+    // Two planes, errors 0.1 and 0.3 everywhere: pooled MSE (0.01 + 0.09) / 2 = 0.05, not the
+    // mean of the two planes' dB.
+    PlanarImage<float> x(2, 3, 3, 0.F), y(2, 3, 3, 0.F);
+    std::fill_n(y.data(), 9, 0.1F);
+    std::fill_n(y.data() + 9, 9, 0.3F);
+    CHECK(metrics::psnr(x, y) == doctest::Approx(10 * std::log10(1 / 0.05)).epsilon(1e-6));
+    CHECK_THROWS_AS(metrics::psnr(x, PlanarImage<float>(1, 3, 3)), ConfigError);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Metrics run on the CPU in double precision: they score a few hundred thousand pixels per block,
 // and evaluation numbers must not depend on the device or on float summation order.
-#include "n2n_raw/eval/metrics.hpp"
+#include "n2n_raw/metrics/metrics.hpp"
 
 #include "n2n_raw/error.hpp"
 
@@ -11,7 +11,7 @@
 #include <limits>
 #include <vector>
 
-namespace n2n::eval {
+namespace n2n::metrics {
 namespace {
 
 void check_same_size(ImageView<const float> a, ImageView<const float> b, std::ptrdiff_t min_side) {
@@ -48,19 +48,50 @@ std::vector<double> filter_valid(const std::vector<double>& plane, std::ptrdiff_
     return out;
 }
 
+// Sum of squared differences (in double) over the planes without a `border`-pixel frame.
+struct PlaneError {
+    double sum = 0;
+    double count = 0;
+};
+
+PlaneError squared_error(ImageView<const float> a, ImageView<const float> b, std::ptrdiff_t border) {
+    check_same_size(a, b, 1);
+    PlaneError e;
+    for (std::ptrdiff_t r = border; r < a.height() - border; ++r)
+        for (std::ptrdiff_t c = border; c < a.width() - border; ++c) {
+            const double d = static_cast<double>(a(r, c)) - b(r, c);
+            e.sum += d * d;
+            e.count += 1;
+        }
+    return e;
+}
+
+double to_psnr(const PlaneError& e, double data_range) {
+    if (e.count == 0) throw ConfigError("", "border", "no pixel left to compare inside the border");
+    if (e.sum == 0) return std::numeric_limits<double>::infinity();
+    return 10.0 * std::log10(data_range * data_range * e.count / e.sum);
+}
+
 }  // namespace
 
-double psnr(ImageView<const float> estimate, ImageView<const float> reference, double data_range) {
-    check_same_size(estimate, reference, 1);
-    double sum = 0;
-    for (std::ptrdiff_t r = 0; r < estimate.height(); ++r)
-        for (std::ptrdiff_t c = 0; c < estimate.width(); ++c) {
-            const double d = static_cast<double>(estimate(r, c)) - reference(r, c);
-            sum += d * d;
-        }
-    const double mse = sum / static_cast<double>(estimate.height() * estimate.width());
-    if (mse == 0) return std::numeric_limits<double>::infinity();
-    return 10.0 * std::log10(data_range * data_range / mse);
+double psnr(ImageView<const float> estimate, ImageView<const float> reference, double data_range,
+            std::ptrdiff_t border) {
+    const PlaneError e = squared_error(estimate, reference, border);
+    return to_psnr(e, data_range);
+}
+
+double psnr(const PlanarImage<float>& estimate, const PlanarImage<float>& reference, double data_range,
+            std::ptrdiff_t border) {
+    if (estimate.channels() != reference.channels())
+        throw ConfigError("", "channels", fmt::format("PSNR of images with {} and {} channels", estimate.channels(),
+                                                      reference.channels()));
+    PlaneError total;
+    for (std::ptrdiff_t ch = 0; ch < estimate.channels(); ++ch) {
+        const PlaneError e = squared_error(estimate.plane(ch), reference.plane(ch), border);
+        total.sum += e.sum;
+        total.count += e.count;
+    }
+    return to_psnr(total, data_range);
 }
 
 double ssim(ImageView<const float> estimate, ImageView<const float> reference, const SsimOptions& options) {
@@ -102,4 +133,4 @@ double ssim(ImageView<const float> estimate, ImageView<const float> reference, c
     return sum / static_cast<double>(ux.size());
 }
 
-}  // namespace n2n::eval
+}  // namespace n2n::metrics
