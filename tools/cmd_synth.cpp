@@ -7,6 +7,7 @@
 #include "n2n_raw/bayer/geometry.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/eval/quality.hpp"
+#include "n2n_raw/io/file_names.hpp"
 #include "n2n_raw/io/headerless.hpp"
 #include "n2n_raw/io/png_file.hpp"
 #include "n2n_raw/noise/noise_model.hpp"
@@ -27,10 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    return s;
-}
 
 // Every input file: folders are searched (sorted) for PNG photographs and raw files.
 std::vector<fs::path> expand_inputs(const std::vector<std::string>& inputs) {
@@ -42,7 +39,7 @@ std::vector<fs::path> expand_inputs(const std::vector<std::string>& inputs) {
                 if (entry.is_regular_file() && entry.path().filename().string().front() != '.') found.push_back(entry.path());
             std::sort(found.begin(), found.end());
             for (auto& f : found)
-                if (lower(f.extension().string()) != ".txt" && lower(f.extension().string()) != ".md" &&
+                if (io::lowercase_extension(f) != ".txt" && io::lowercase_extension(f) != ".md" &&
                     f.filename().string().rfind("LICENSE", 0) != 0)
                     files.push_back(f);
         } else {
@@ -147,7 +144,7 @@ void register_synth(CLI::App& app) {
         for (const fs::path& file : expand_inputs(o->inputs)) {
             Image<float> clean;
             bayer::BayerPhase phase = unprocess.phase;
-            if (lower(file.extension().string()) == ".png" && !read.png) {
+            if (io::lowercase_extension(file) == ".png" && !read.png) {
                 const auto png = io::read_png_rgb8(file);
                 const auto srgb = io::from_rgb8(png.samples, png.height, png.width);
                 const Image<float> mosaic = synth::unprocess(srgb, unprocess);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "n2n_raw/io/read_any.hpp"
 
+#include "n2n_raw/io/file_names.hpp"
+
 #include "mat_array.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/io/png_file.hpp"
@@ -12,12 +14,7 @@
 
 namespace n2n::io {
 namespace {
-bool has_raw_extension(const std::filesystem::path& path) {
-    std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext == ".raw";
-}
+bool has_raw_extension(const std::filesystem::path& path) { return lowercase_extension(path) == ".raw"; }
 }  // namespace
 
 FileKind detect_file_kind(const std::filesystem::path& path, const ReadOptions& options) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "n2n_raw/io/rgb_file.hpp"
 
+#include "n2n_raw/io/file_names.hpp"
+
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/io/png_file.hpp"
 #include "n2n_raw/io/tiff_file.hpp"
@@ -40,8 +42,7 @@ PlanarImage<float> from_rgb8(const std::vector<std::uint8_t>& rgb, std::ptrdiff_
 
 void save_rgb(const std::filesystem::path& path, const PlanarImage<float>& rgb, int bits) {
     if (rgb.channels() != 3) throw ConfigError(path.string(), "channels", "an RGB image has 3 channels");
-    std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    const std::string ext = lowercase_extension(path);
     if (ext == ".png" && bits == 8) {
         write_png_rgb8(path, rgb.height(), rgb.width(), to_rgb8(rgb), /*srgb=*/true);
     } else if (ext == ".png" && bits == 16) {

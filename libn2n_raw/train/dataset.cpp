@@ -4,6 +4,7 @@
 #include "n2n_raw/bayer/levels.hpp"
 #include "n2n_raw/bayer/pack.hpp"
 #include "n2n_raw/error.hpp"
+#include "n2n_raw/io/file_names.hpp"
 #include "n2n_raw/tensor/packed_tensor.hpp"
 #include "n2n_raw/train/seeding.hpp"
 
@@ -19,17 +20,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    return s;
-}
 
 // Side files that sit beside camera RAW files and that LibRaw would only fail on.
 bool is_side_file(const fs::path& p) {
     static const std::set<std::string> skip{".jpg", ".jpeg", ".xmp", ".txt", ".json", ".jsonl", ".md", ".pp3",
                                             ".thm", ".csv",  ".pdf", ".html", ".pt",  ".py",    ".dop", ".tif",
                                             ".tiff", ".heic", ".mov", ".mp4"};
-    return skip.contains(lower(p.extension().string()));
+    return skip.contains(io::lowercase_extension(p));
 }
 
 bool hidden(const fs::path& p) { return !p.filename().empty() && p.filename().string().front() == '.'; }
@@ -91,7 +88,7 @@ FrameDataset FrameDataset::scan(DatasetKind kind, const fs::path& where, Dataset
         case DatasetKind::SiddMedium:
             // Self-supervised training sees only the noisy frames; GT and METADATA are skipped.
             files = scan_folder(where, [](const fs::path& p) {
-                const auto name = lower(p.filename().string());
+                const auto name = io::lowercase_filename(p);
                 return name.find("_noisy_raw_") != std::string::npos && name.ends_with(".mat");
             });
             break;

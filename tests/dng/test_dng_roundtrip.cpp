@@ -6,6 +6,7 @@
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/io/camera_raw.hpp"
 #include "n2n_raw/io/headerless.hpp"
+#include "support/process.hpp"
 #include "support/test_data.hpp"
 
 #include <cstdio>
@@ -24,15 +25,7 @@ namespace {
 
 bool have_dcraw() { return std::filesystem::exists("/usr/bin/dcraw"); }
 
-std::string capture(const std::string& command) {
-    std::string out;
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    REQUIRE(pipe);
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
-    return out;
-}
+using test::capture;
 
 // `dcraw -D -4 -t 0 -c`: the untouched 16-bit mosaic as a binary PGM (big-endian samples).
 Image<std::uint16_t> dcraw_mosaic(const std::filesystem::path& dng) {

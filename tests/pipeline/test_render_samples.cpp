@@ -12,6 +12,7 @@
 #include "n2n_raw/io/sidd.hpp"
 #include "n2n_raw/pipeline/color.hpp"
 #include "n2n_raw/pipeline/isp.hpp"
+#include "support/process.hpp"
 #include "support/test_data.hpp"
 
 #include <algorithm>
@@ -29,15 +30,7 @@ using bayer::BayerPhase;
 
 namespace {
 
-std::string capture(const std::string& command) {
-    std::string out;
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    REQUIRE(pipe);
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
-    return out;
-}
+using test::capture;
 
 bool tools_present() {
     if (!std::filesystem::exists("/usr/bin/dcraw")) {
