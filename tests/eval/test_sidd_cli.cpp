@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The `n2n` sub-commands of issue 4 end to end, on small SIDD-layout block files that scipy
+// The `n2n` SIDD and inference sub-commands end to end, on small SIDD-layout block files that scipy
 // builds from a real raw capture (tests/eval/make_blocks.py), with TorchScript models whose
 // output is known: identity (validate must report the noisy input's own PSNR/SSIM, as
 // scikit-image computes it) and "halve the red channel" (submit's files must show the red pixels
