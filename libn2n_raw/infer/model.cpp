@@ -83,7 +83,7 @@ torch::Tensor Model::forward(const torch::Tensor& packed) const {
 }
 
 std::vector<torch::Tensor> Model::head(const torch::Tensor& x) const {
-    if (!stages_) throw ConfigError("", "stages", "this model has no stage split");
+    require_stages();
     c10::InferenceMode guard;
     const c10::IValue result = script_->get_method(deploy::kStageHead)({prepare(x)});  // owns the tuple
     std::vector<torch::Tensor> maps;
@@ -92,19 +92,23 @@ std::vector<torch::Tensor> Model::head(const torch::Tensor& x) const {
 }
 
 torch::Tensor Model::body(const torch::Tensor& coarsest) const {
-    if (!stages_) throw ConfigError("", "stages", "this model has no stage split");
+    require_stages();
     c10::InferenceMode guard;
     return script_->get_method(deploy::kStageBody)({prepare(coarsest)}).toTensor();
 }
 
 torch::Tensor Model::tail(const torch::Tensor& deep, const std::vector<torch::Tensor>& skips,
                           const torch::Tensor& x) const {
-    if (!stages_) throw ConfigError("", "stages", "this model has no stage split");
+    require_stages();
     c10::InferenceMode guard;
     std::vector<c10::IValue> inputs{prepare(deep)};
     for (const auto& s : skips) inputs.emplace_back(prepare(s));
     inputs.emplace_back(prepare(x));
     return script_->get_method(deploy::kStageTail)(std::move(inputs)).toTensor().contiguous();
+}
+
+void Model::require_stages() const {
+    if (!stages_) throw ConfigError("", "stages", "this model has no stage split");
 }
 
 torch::Tensor Model::prepare(const torch::Tensor& t) const {

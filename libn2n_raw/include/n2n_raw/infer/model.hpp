@@ -72,6 +72,7 @@ public:
 private:
     explicit Model(const torch::Device& device) : device_(device) {}
     torch::Tensor prepare(const torch::Tensor& t) const;
+    void require_stages() const;  ///< throws ConfigError (field "stages") without a stage plan
     torch::Device device_;
     std::shared_ptr<model::Denoiser> eager_;
     std::shared_ptr<torch::jit::Module> script_;
