@@ -84,7 +84,7 @@ void BM_train_step(benchmark::State& state) {
     std::int64_t index = 0;
     for (auto _ : state) {
         const auto t0 = Clock::now();
-        const auto y = n2n::train::make_batch(data, lo, static_cast<int>(++index), 0);  // new crops each epoch
+        const auto y = n2n::train::make_batch(data, lo, static_cast<int>(++index), 0).input;  // new crops each epoch
         const auto t1 = Clock::now();
         const auto choices = n2n::train::draw_pair_choices(kBatch, kSide, kSide, n2n::train::SamplerKind::Random, gen);
         const auto sub = n2n::train::subsample(y, choices);

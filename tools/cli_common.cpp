@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace n2n::cli {
 
 void add_mosaic_input_options(CLI::App& cmd, MosaicInputOptions& o) {
@@ -34,6 +37,56 @@ io::ReadOptions read_options(const MosaicInputOptions& o) {
         r.headerless = io::HeaderlessSpec{o.width, o.height, o.big_endian ? io::Endian::Big : io::Endian::Little, spec};
     if (!o.phase.empty()) r.png = spec;
     return r;
+}
+
+std::filesystem::path starting_model_path() {
+    constexpr const char* kFile = "start_gat_unet16.pt";
+    std::vector<std::filesystem::path> places;
+    if (const char* dir = std::getenv("N2N_MODEL_DIR")) places.emplace_back(dir);
+    places.emplace_back(N2N_SOURCE_MODEL_DIR);
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) places.push_back(exe.parent_path().parent_path() / "share" / "n2n_raw" / "models");
+    std::string searched;
+    for (const auto& dir : places) {
+        if (std::filesystem::exists(dir / kFile)) return dir / kFile;
+        searched += (searched.empty() ? "" : ", ") + dir.string();
+    }
+    throw IoError(kFile, "starting model", fmt::format("not found in {} (set N2N_MODEL_DIR or pass --init)", searched));
+}
+
+void add_noise_level_options(CLI::App& cmd, NoiseLevelOptions& options, const std::string& purpose) {
+    auto* group = cmd.add_option_group("Noise level", "Noise level functions var = beta1*x + beta2: " + purpose);
+    group->add_option("--level", options.levels,
+                      "SIDD phone:ISO noise level (e.g. N6:800; repeat for several; 'all': every table entry)");
+    group->add_option("--nlf", options.nlf, "SIDD's cam_iso_nlf.txt (needed by --level)")->check(CLI::ExistingFile);
+    group->add_option("--beta1", options.beta1, "Your own shot-noise gain (normalised units)");
+    group->add_option("--beta2", options.beta2, "Your own read-noise variance (normalised units)");
+}
+
+std::vector<std::pair<std::string, noise::NoiseModel>> noise_levels(const NoiseLevelOptions& options) {
+    std::vector<std::pair<std::string, noise::NoiseModel>> levels;
+    if (!options.levels.empty()) {
+        if (options.nlf.empty()) throw ConfigError("", "--nlf", "--level needs SIDD's NLF table (--nlf cam_iso_nlf.txt)");
+        const auto table = noise::read_nlf_table(options.nlf);
+        for (const auto& text : options.levels) {
+            if (text == "all") {
+                for (const auto& entry : table)
+                    levels.emplace_back(fmt::format("{}:{}", entry.phone, entry.iso), noise::NoiseModel::uniform(entry.level));
+                continue;
+            }
+            const auto [phone, iso] = noise::parse_level_name(text);
+            levels.emplace_back(fmt::format("{}:{}", phone, iso),
+                                noise::NoiseModel::uniform(noise::find_nlf(table, phone, iso).level));
+        }
+    }
+    if (options.beta1 >= 0 || options.beta2 >= 0) {
+        const noise::NoiseModel m =
+            noise::NoiseModel::uniform({std::max(0.0, options.beta1), std::max(0.0, options.beta2)});
+        m.validate();
+        levels.emplace_back(fmt::format("b1={:g},b2={:g}", m.channels[0].beta1, m.channels[0].beta2), m);
+    }
+    return levels;
 }
 
 void add_compute_options(CLI::App& cmd, ComputeOptions& options) {

@@ -3,16 +3,23 @@
 #pragma once
 
 #include "n2n_raw/io/read_any.hpp"
+#include "n2n_raw/noise/noise_model.hpp"
 
 #include <CLI/CLI.hpp>
 #include <torch/types.h>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace n2n::cli {
 
 /// The capture used when a command gets no input: a Canon EOS 30D CR2 from Debian's rawtran-doc.
 inline constexpr const char* kDefaultCapture = "/usr/share/doc/rawtran/IMG_5952.CR2";
+
+/// The starting model shipped with n2n (models/ of the source tree, or share/n2n_raw/models/ of
+/// an installation; $N2N_MODEL_DIR first). Throws IoError naming the places searched.
+std::filesystem::path starting_model_path();
 
 /// Options every compute-heavy sub-command takes.
 struct ComputeOptions {
@@ -36,6 +43,21 @@ void add_mosaic_input_options(CLI::App& cmd, MosaicInputOptions& options);
 
 /// The reader options these imply. Throws ConfigError (field "--phase") for an unknown phase.
 io::ReadOptions read_options(const MosaicInputOptions& options);
+
+/// Noise level functions named on the command line: SIDD table entries or the user's own values.
+struct NoiseLevelOptions {
+    std::vector<std::string> levels;  ///< "N6:800", ..., or "all" (every entry of the table)
+    std::string nlf;                  ///< SIDD's cam_iso_nlf.txt
+    double beta1 = -1;                ///< < 0: not given
+    double beta2 = -1;
+};
+
+/// Adds --level, --nlf, --beta1 and --beta2; `purpose` says what the levels are for.
+void add_noise_level_options(CLI::App& cmd, NoiseLevelOptions& options, const std::string& purpose);
+
+/// The levels given, each with its label ("N6:800", "b1=...,b2=..."); empty when none was given.
+/// Throws ConfigError naming the option for --level without --nlf or invalid values.
+std::vector<std::pair<std::string, noise::NoiseModel>> noise_levels(const NoiseLevelOptions& options);
 
 /// Adds --device and --threads to a sub-command.
 void add_compute_options(CLI::App& cmd, ComputeOptions& options);

@@ -21,6 +21,8 @@ void register_eval(CLI::App& app) {
         bool classical = false, no_noisy = false;
         classical::NlmParams nlm;
         std::string json;
+        std::string model_noise = "known";
+        std::string alignment = "shift";
         ComputeOptions compute;
     };
     auto o = std::make_shared<Options>();
@@ -37,6 +39,15 @@ void register_eval(CLI::App& app) {
     cmd->add_option("--nlm-h", o->nlm.h, "Baseline strength h, in units of the noise sigma")->capture_default_str();
     cmd->add_option("--nlm-search", o->nlm.search_radius, "Baseline search radius, packed pixels")->capture_default_str();
     cmd->add_option("--nlm-patch", o->nlm.patch_radius, "Baseline patch radius, packed pixels")->capture_default_str();
+    cmd->add_option("--model-noise", o->model_noise,
+                    "Noise level function given to noise-conditioned models: known (the pair's, as the baseline gets) "
+                    "or blind (estimated from the noisy frame, as for an uncalibrated camera)")
+        ->check(CLI::IsMember({"known", "blind"}))
+        ->capture_default_str();
+    cmd->add_option("--alignment", o->alignment,
+                    "How non-RGGB mosaics reach the models: reorder (pack by colour) or shift (Bayer unification)")
+        ->check(CLI::IsMember({"reorder", "shift"}))
+        ->capture_default_str();
     cmd->add_flag("--no-noisy", o->no_noisy, "Leave out the noisy-input column");
     cmd->add_option("--json", o->json, "Also write the report as JSON (atomically)");
     add_compute_options(*cmd, o->compute);
@@ -70,8 +81,12 @@ void register_eval(CLI::App& app) {
             auto model = std::make_shared<infer::Model>(load_model(mo));
             const std::string name = !o->names.empty() ? o->names[k] : k == 0 ? "n2n" : fmt::format("n2n_{}", k + 1);
             std::cerr << fmt::format("{}: {} on {}\n", name, model->description(), model->device().str());
-            methods.push_back({name, [model](const eval::QualityPair& pair, ImageView<const float> noisy) {
-                                   return infer::denoise_mosaic(*model, noisy, pair.phase);
+            const bool known = o->model_noise == "known";
+            const auto alignment = o->alignment == "shift" ? infer::PhaseAlignment::Shift : infer::PhaseAlignment::Reorder;
+            methods.push_back({name, [model, known, alignment](const eval::QualityPair& pair, ImageView<const float> noisy) {
+                                   infer::TileOptions tiles;
+                                   if (known) tiles.noise = pair.model;
+                                   return infer::denoise_mosaic(*model, noisy, pair.phase, tiles, alignment);
                                }});
         }
         if (methods.empty()) throw ConfigError("", "--model", "nothing to score: give --classical or --model");

@@ -11,7 +11,6 @@
 #include "n2n_raw/io/headerless.hpp"
 #include "n2n_raw/io/png_file.hpp"
 #include "n2n_raw/noise/noise_model.hpp"
-#include "n2n_raw/io/png_file.hpp"
 #include "n2n_raw/io/rgb_file.hpp"
 #include "n2n_raw/synth/unprocess.hpp"
 
@@ -67,9 +66,9 @@ void write_mosaic_png(const fs::path& path, ImageView<const float> mosaic) {
 
 void register_synth(CLI::App& app) {
     struct Options {
-        std::vector<std::string> inputs, levels;
-        std::string out, nlf, cfa = "RGGB", like, crop;
-        double beta1 = -1, beta2 = -1;
+        std::vector<std::string> inputs;
+        std::string out, cfa = "RGGB", like, crop;
+        NoiseLevelOptions noise;
         std::uint64_t seed = 1;
         float raw_black = -1, raw_white = -1;
         MosaicInputOptions mosaic;
@@ -83,10 +82,7 @@ void register_synth(CLI::App& app) {
         "[0, 1] and quantised to 16 bits. Writes clean/ and noisy/ 16-bit PNG mosaics and pairs.json.");
     cmd->add_option("inputs", o->inputs, "PNG photographs, raw files or folders of them")->required();
     cmd->add_option("-o,--out", o->out, "Output folder")->required();
-    cmd->add_option("--level", o->levels, "SIDD phone:ISO noise level (e.g. N6:800); repeat for several");
-    cmd->add_option("--nlf", o->nlf, "SIDD's cam_iso_nlf.txt (needed by --level)")->check(CLI::ExistingFile);
-    cmd->add_option("--beta1", o->beta1, "Your own shot-noise gain (normalised units)");
-    cmd->add_option("--beta2", o->beta2, "Your own read-noise variance (normalised units)");
+    add_noise_level_options(*cmd, o->noise, "the noise added to every input");
     cmd->add_option("--cfa", o->cfa, "CFA phase of the mosaics made from photographs")->capture_default_str();
     cmd->add_option("--like", o->like, "Take the colour matrix and white balance from this raw file (default: Nikon D750)")
         ->check(CLI::ExistingFile);
@@ -96,22 +92,7 @@ void register_synth(CLI::App& app) {
     cmd->add_option("--seed", o->seed, "Noise seed; pair k of the run uses seed + k")->capture_default_str();
     add_mosaic_input_options(*cmd, o->mosaic);
     cmd->callback([o] {
-        // The noise levels, each with its label.
-        std::vector<std::pair<std::string, noise::NoiseModel>> levels;
-        if (!o->levels.empty()) {
-            if (o->nlf.empty()) throw ConfigError("", "--nlf", "--level needs SIDD's NLF table (--nlf cam_iso_nlf.txt)");
-            const auto table = noise::read_nlf_table(o->nlf);
-            for (const auto& text : o->levels) {
-                const auto [phone, iso] = noise::parse_level_name(text);
-                levels.emplace_back(fmt::format("{}:{}", phone, iso),
-                                    noise::NoiseModel::uniform(noise::find_nlf(table, phone, iso).level));
-            }
-        }
-        if (o->beta1 >= 0 || o->beta2 >= 0) {
-            const noise::NoiseModel m = noise::NoiseModel::uniform({std::max(0.0, o->beta1), std::max(0.0, o->beta2)});
-            m.validate();
-            levels.emplace_back(fmt::format("b1={:g},b2={:g}", m.channels[0].beta1, m.channels[0].beta2), m);
-        }
+        const auto levels = noise_levels(o->noise);
         if (levels.empty()) throw ConfigError("", "--level", "give --level PHONE:ISO or --beta1/--beta2");
 
         synth::UnprocessParams unprocess;

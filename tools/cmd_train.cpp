@@ -8,6 +8,9 @@
 #include "train_progress.hpp"
 
 #include "n2n_raw/error.hpp"
+#include "n2n_raw/model/checkpoint.hpp"
+#include "n2n_raw/tensor/stabilised_domain.hpp"
+#include "n2n_raw/train/schedule.hpp"
 #include "n2n_raw/train/trainer.hpp"
 
 #include <fmt/format.h>
@@ -25,6 +28,10 @@ struct TrainCliOptions {
     int epochs = 100;
     int features = 48;
     bool residual = false;
+    std::string input = "raw";
+    std::string init;
+    bool supervised = false;
+    NoiseLevelOptions noise;
     int batch = 4;
     double lr = 1e-4;
     int lr_step = 20;
@@ -36,7 +43,9 @@ struct TrainCliOptions {
     std::uint64_t seed = 0;
     std::string augment = "none";
     std::string sampler = "random";
+    std::string alignment = "shift";
     double minutes = 0;
+    double budget_minutes = 0;
     int keep_every = 0;
     std::string on_bad_file = "skip";
     double cache_gb = 2.0;
@@ -54,6 +63,12 @@ void run_train(const TrainCliOptions& o) {
     dataset_options.bad_files = o.on_bad_file == "stop" ? train::BadFilePolicy::Stop : train::BadFilePolicy::Skip;
     dataset_options.cache_bytes = static_cast<std::size_t>(o.cache_gb * 1024.0 * 1024.0 * 1024.0);
     dataset_options.on_skip = [progress](const train::SkippedFile& skipped) { progress(skipped); };
+    const auto levels = noise_levels(o.noise);
+    if (o.supervised && levels.empty())
+        throw ConfigError("", "--supervised", "needs the noise to synthesise: --level PHONE:ISO (or all) or --beta1/--beta2");
+    if (!o.supervised && levels.size() > 1)
+        throw ConfigError("", "--level", "noisy frames have one noise level function: give one --level or --beta1/--beta2");
+    if (!o.supervised && levels.size() == 1) dataset_options.noise = levels.front().second;
     const auto kind = !o.list.empty()          ? train::DatasetKind::ListFile
                       : o.kind == "sidd-medium" ? train::DatasetKind::SiddMedium
                                                 : train::DatasetKind::RawFolder;
@@ -63,6 +78,11 @@ void run_train(const TrainCliOptions& o) {
     t.epochs = o.epochs;
     t.net.features = o.features;
     t.net.residual = o.residual;
+    t.net.input = o.input;
+    if (o.input == "gat") t.net.in_channels = kStabilisedChannels;
+    t.init_from = o.init;
+    if (o.supervised)
+        for (const auto& [label, model] : levels) t.loader.synthetic_noise.push_back(model);
     t.lr = o.lr;
     t.lr_step = o.lr_step;
     t.gamma = o.gamma;
@@ -74,10 +94,23 @@ void run_train(const TrainCliOptions& o) {
     t.loader.augment = o.augment == "flips" ? train::Augment::Flips
                        : o.augment == "flips+transpose" ? train::Augment::FlipsTranspose
                                                         : train::Augment::None;
+    t.loader.unify_by_shift = o.alignment == "shift";
     t.sampler = o.sampler == "fixed" ? train::SamplerKind::FixLocation : train::SamplerKind::Random;
     t.device = o.compute.device;
     if (o.resume) t.resume_from = train::TrainingFolder::last_checkpoint(o.out);
     t.max_minutes = o.minutes;
+    if (o.budget_minutes > 0) {
+        // Fit the whole schedule (5 lr halvings, the Λ ramp) into the budget from a measured step.
+        const auto net = t.init_from.empty() ? t.net : model::load_checkpoint(t.init_from).config;
+        const double step_s = train::probe_step_seconds(net, o.batch, o.patch, apply_compute(o.compute));
+        const auto plan = train::plan_time_budget(step_s, o.budget_minutes, static_cast<int>(data.size()), o.batch);
+        t.epochs = plan.epochs;
+        t.lr_step = plan.lr_step;
+        t.loader.patches_per_frame = plan.patches_per_frame;
+        t.max_minutes = o.budget_minutes;  // a hard stop at the budget: benchmark columns get equal time
+        fmt::print(stderr, "n2n train: one step {:.3f} s -> {} epochs of {} steps, lr halved every {} epochs\n", step_s,
+                   plan.epochs, plan.steps_per_epoch, plan.lr_step);
+    }
     t.on_event = progress;
     apply_compute(o.compute);
     train::TrainingFolder folder(o.out, o.keep_every, o.resume);
@@ -122,6 +155,19 @@ Files that cannot be read are skipped with a warning (or stop the run with --on-
         ->capture_default_str();
     cmd->add_flag("--residual", o->residual,
                   "Predict the correction (output = input + U-Net): converges in far fewer steps; not the paper's net");
+    cmd->add_option("--input", o->input,
+                    "Network input: raw (the paper's 4 packed planes) or gat (noise-conditioned: variance-stabilised "
+                    "planes plus noise-level maps, one network for every camera and ISO; ignored with --init/--resume)")
+        ->check(CLI::IsMember({"raw", "gat"}))
+        ->capture_default_str();
+    cmd->add_option("--init", o->init, "Start from this checkpoint's network and weights (fine-tune a starting model)")
+        ->check(CLI::ExistingFile);
+    cmd->add_flag("--supervised", o->supervised,
+                  "Supervised (Noise2Clean) on synthetic pairs: --data holds CLEAN mosaics, noise of --level is added "
+                  "per patch; the N2C bound for benchmarks and the way starting models are made");
+    add_noise_level_options(*cmd, o->noise,
+                            "with --supervised, the levels drawn per patch; otherwise the frames' own (default: a blind "
+                            "estimate per frame), used by --input gat");
     cmd->add_option("--batch", o->batch, "Patches per batch")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--lr", o->lr, "Adam learning rate (paper: 1e-4 for raw)")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--lr-step", o->lr_step, "Halve the learning rate every N epochs (0 = never)")
@@ -147,10 +193,19 @@ Files that cannot be read are skipped with a warning (or stop the run with --on-
                     "Bayer-preserving augmentation: none, flips, flips+transpose (transpose swaps Gr/Gb filters)")
         ->check(CLI::IsMember({"none", "flips", "flips+transpose"}))
         ->capture_default_str();
+    cmd->add_option("--alignment", o->alignment,
+                    "CFA phases: shift (crop each patch to start on R: Bayer unification) or reorder (pack by colour)")
+        ->check(CLI::IsMember({"shift", "reorder"}))
+        ->capture_default_str();
     cmd->add_option("--sampler", o->sampler, "Neighbour sub-sampler: random (paper) or fixed (ablation)")
         ->check(CLI::IsMember({"random", "fixed"}))
         ->capture_default_str();
     cmd->add_option("--minutes", o->minutes, "Stop after this much wall time, in minutes (0 = no limit)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--budget-minutes", o->budget_minutes,
+                    "Plan the run for this wall time: measure one step, then choose --epochs, --lr-step and "
+                    "--patches-per-frame so the whole schedule fits, and stop at the budget")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
     cmd->add_option("--keep-every", o->keep_every, "Also keep checkpoint_epoch_NNNN.pt every N epochs (0 = no)")

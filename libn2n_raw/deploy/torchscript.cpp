@@ -55,12 +55,19 @@ std::int64_t int_attribute(const torch::jit::Module& module, const std::string& 
 
 }  // namespace
 
-std::string input_contract(const model::Geometry& geometry) {
-    return fmt::format(
-        "input: float32 tensor N x 4 x H x W, packed Bayer raw in canonical channel order R, Gr, Gb, B "
-        "(RGGB-canonical), values normalised to [0, 1] by black/white level, H and W multiples of {}; "
-        "output: the denoised tensor, same shape and order",
-        geometry.multiple);
+std::string input_contract(const model::Geometry& geometry, const std::string& input) {
+    const std::string planes =
+        input == "gat"
+            ? "float32 tensor N x 8 x H x W: planes 0-3 the packed Bayer raw (R, Gr, Gb, B, RGGB-canonical) "
+              "normalised to [0, 1] by black/white level, then generalised-Anscombe transformed with the "
+              "capture's noise level function var = beta1*x + beta2 and rescaled as z = (f(y) - f(0)) / (f(1) - f(0)); "
+              "planes 4-7 constant, each 1 / (f(1) - f(0)) of its channel"
+            : "float32 tensor N x 4 x H x W, packed Bayer raw in canonical channel order R, Gr, Gb, B "
+              "(RGGB-canonical), values normalised to [0, 1] by black/white level";
+    const std::string output = input == "gat" ? "4 planes in the transformed domain, to be mapped back by the "
+                                                "exact unbiased inverse transform"
+                                              : "the denoised tensor, same shape and order";
+    return fmt::format("input: {}; H and W multiples of {}; output: {}", planes, geometry.multiple, output);
 }
 
 torch::jit::Module to_torchscript(model::Denoiser& net, const model::NetConfig& config) {
@@ -74,7 +81,7 @@ torch::jit::Module to_torchscript(model::Denoiser& net, const model::NetConfig& 
         module.register_parameter(attribute_name(p.key()), p.value(), /*is_buffer=*/false);
     for (const auto& b : net.named_buffers(/*recurse=*/true))
         module.register_buffer(attribute_name(b.key()), b.value());
-    module.register_attribute("input_contract", c10::StringType::get(), input_contract(geometry));
+    module.register_attribute("input_contract", c10::StringType::get(), input_contract(geometry, config.input));
     module.register_attribute("n2n_net", c10::StringType::get(), config.to_json());
     module.register_attribute("n2n_multiple", c10::IntType::get(), std::int64_t{geometry.multiple});
     module.register_attribute("n2n_receptive_radius", c10::IntType::get(), std::int64_t{geometry.receptive_radius});
@@ -128,6 +135,8 @@ ScriptDescription describe(const torch::jit::Module& module, const std::string& 
     if (d.geometry.multiple <= 0 || d.geometry.receptive_radius < 0)
         throw FormatError(source, "n2n_multiple", fmt::format("impossible geometry: multiple {}, receptive radius {}",
                                                               d.geometry.multiple, d.geometry.receptive_radius));
+    if (module.hasattr("n2n_net") && module.attr("n2n_net").isString())
+        d.input = model::NetConfig::from_json(module.attr("n2n_net").toStringRef()).input;
     const bool has_methods =
         module.find_method(kStageHead) && module.find_method(kStageBody) && module.find_method(kStageTail);
     if (!has_methods || !module.hasattr("n2n_stage_scales")) return d;

@@ -7,6 +7,7 @@
 #include "n2n_raw/io/rgb_file.hpp"
 #include "n2n_raw/io/npy.hpp"
 #include "n2n_raw/io/sidd.hpp"
+#include "n2n_raw/noise/noise_model.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -20,7 +21,10 @@ DenoisedFrame denoise_frame(const infer::Model& model, const io::RawFrame& frame
     out.meta = frame.meta;
     out.noisy = frame.normalized(bayer::Clip::ZeroOne);
     const auto start = std::chrono::steady_clock::now();
-    out.denoised = infer::denoise_mosaic(model, out.noisy.view(), frame.meta.phase, tiles);
+    infer::TileOptions options = tiles;
+    // A noise profile in the file's metadata (DNG, SIDD) beats a blind fit.
+    if (!options.noise) options.noise = noise::NoiseModel::from_dng_noise_profile(frame.meta.noise_profile);
+    out.denoised = infer::denoise_mosaic(model, out.noisy.view(), frame.meta.phase, options);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
 }

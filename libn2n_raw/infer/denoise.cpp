@@ -2,7 +2,9 @@
 #include "n2n_raw/infer/denoise.hpp"
 
 #include "n2n_raw/error.hpp"
+#include "n2n_raw/noise/noise_estimate.hpp"
 #include "n2n_raw/tensor/packed_tensor.hpp"
+#include "n2n_raw/tensor/stabilised_domain.hpp"
 
 #include <fmt/format.h>
 #include <torch/nn/functional/padding.h>
@@ -94,13 +96,11 @@ torch::Tensor run_staged(const Model& model, const model::StagePlan& plan, const
 
 }  // namespace
 
-torch::Tensor denoise_packed(const Model& model, const torch::Tensor& packed, const TileOptions& options) {
-    const bool batched = packed.dim() == 4;
-    if ((!batched && packed.dim() != 3) || packed.size(batched ? 1 : 0) != 4)
-        throw ConfigError("", "input", fmt::format("expected a packed N x 4 x H x W or 4 x H x W tensor, got {}",
-                                                   fmt::join(packed.sizes(), " x ")));
-    c10::InferenceMode guard;
-    const torch::Tensor x = (batched ? packed : packed.unsqueeze(0)).to(model.device(), torch::kFloat32);
+namespace {
+
+// The network on a packed N × C × H × W batch already on the model's device: pad, run (tiled
+// when larger than one tile), crop.
+torch::Tensor run_network(const Model& model, const torch::Tensor& x, const TileOptions& options) {
     const std::int64_t h = x.size(2), w = x.size(3), m = model.required_multiple();
     const torch::Tensor padded = model::pad_to_multiple(x, m);
     const std::int64_t hp = padded.size(2), wp = padded.size(3);
@@ -116,10 +116,40 @@ torch::Tensor denoise_packed(const Model& model, const torch::Tensor& packed, co
     } else {
         out = run_tiled(model, padded, tile, round_up(options.halo < 0 ? model.receptive_radius() : options.halo, m));
     }
+    return out.slice(2, 0, h).slice(3, 0, w);
+}
+
+// Noise-conditioned models: into the stabilised domain with the given (or each frame's blindly
+// estimated) noise model, the network, and back by the exact unbiased inverse.
+torch::Tensor run_stabilised(const Model& model, const torch::Tensor& x, const TileOptions& options) {
+    if (options.noise) {
+        const StabilisedDomain domain(*options.noise);
+        return domain.decode(run_network(model, domain.encode(x), options));
+    }
+    std::vector<torch::Tensor> frames;
+    for (std::int64_t i = 0; i < x.size(0); ++i) {
+        const auto frame = x.slice(0, i, i + 1);
+        const Image<float> mosaic = unpack_from_tensor(frame.to(torch::kCPU), bayer::BayerPhase::RGGB);
+        const StabilisedDomain domain(noise::estimate_noise_model(mosaic.view(), bayer::BayerPhase::RGGB));
+        frames.push_back(domain.decode(run_network(model, domain.encode(frame), options)));
+    }
+    return torch::cat(frames, 0);
+}
+
+}  // namespace
+
+torch::Tensor denoise_packed(const Model& model, const torch::Tensor& packed, const TileOptions& options) {
+    const bool batched = packed.dim() == 4;
+    if ((!batched && packed.dim() != 3) || packed.size(batched ? 1 : 0) != 4)
+        throw ConfigError("", "input", fmt::format("expected a packed N x 4 x H x W or 4 x H x W tensor, got {}",
+                                                   fmt::join(packed.sizes(), " x ")));
+    c10::InferenceMode guard;
+    const torch::Tensor x = (batched ? packed : packed.unsqueeze(0)).to(model.device(), torch::kFloat32);
+    torch::Tensor out = model.input() == "gat" ? run_stabilised(model, x, options) : run_network(model, x, options);
     // In place saves a full-frame copy, but only on a buffer we own: a loaded module may return
     // (a view of) its input, which can be the caller's tensor.
     if (options.clip) out = out.is_alias_of(packed) ? out.clamp(0.0, 1.0) : out.clamp_(0.0, 1.0);
-    out = out.slice(2, 0, h).slice(3, 0, w).contiguous().to(packed.device());
+    out = out.contiguous().to(packed.device());
     return batched ? out : out.squeeze(0);
 }
 

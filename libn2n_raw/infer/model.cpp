@@ -29,6 +29,7 @@ Model Model::from_module(std::shared_ptr<model::Denoiser> net, const model::NetC
     net->to(device);
     net->eval();
     m.geometry_ = net->geometry();
+    m.input_ = config.input;
     if (backend == Backend::Eager) {
         m.eager_ = std::move(net);
         m.description_ = "eager";
@@ -60,6 +61,7 @@ Model Model::from_torchscript(const std::filesystem::path& path, const torch::De
     Model m(device);
     m.geometry_ = description.geometry;
     m.stages_ = description.stages;
+    m.input_ = description.input;
     if (optimize) module = optimized(module);
     m.script_ = std::make_shared<torch::jit::Module>(std::move(module));
     m.description_ = optimize ? "torchscript file (frozen, optimised)" : "torchscript file";

@@ -19,7 +19,7 @@ namespace {
 
 std::string NetConfig::to_json() const {
     return nlohmann::json{{"arch", arch}, {"in_channels", in_channels}, {"out_channels", out_channels},
-                          {"features", features}, {"residual", residual}}
+                          {"features", features}, {"residual", residual}, {"input", input}}
         .dump();
 }
 
@@ -32,6 +32,7 @@ NetConfig NetConfig::from_json(const std::string& text) {
         c.out_channels = j.at("out_channels").get<int>();
         c.features = j.value("features", 48);
         c.residual = j.value("residual", false);  // absent in checkpoints written before the option
+        c.input = j.value("input", std::string("raw"));
         return c;
     } catch (const nlohmann::json::exception& e) {
         throw FormatError("", "net", fmt::format("bad network description '{}': {}", text, e.what()));
@@ -56,8 +57,13 @@ std::vector<std::string> available_architectures() { return {"unet"}; }
 std::shared_ptr<Denoiser> make_denoiser(const NetConfig& config) {
     if (config.in_channels <= 0 || config.out_channels <= 0 || config.features <= 0)
         throw ConfigError("", "net", fmt::format("channel counts must be positive: {}", config.to_json()));
-    if (config.residual && config.in_channels != config.out_channels)
-        throw ConfigError("", "residual", fmt::format("a residual network maps C channels to C: {}", config.to_json()));
+    if (config.residual && config.in_channels < config.out_channels)
+        throw ConfigError("", "residual",
+                          fmt::format("a residual network adds its first out_channels inputs: {}", config.to_json()));
+    if (config.input != "raw" && config.input != "gat")
+        throw ConfigError("", "input", fmt::format("unknown input domain '{}' (raw or gat)", config.input));
+    if (config.input == "gat" && (config.in_channels != 8 || config.out_channels != 4))
+        throw ConfigError("", "input", fmt::format("the gat domain has 8 input and 4 output planes: {}", config.to_json()));
     if (config.arch == "unet")
         return std::make_shared<UNet>(config.in_channels, config.out_channels, config.features, config.residual);
     throw ConfigError("", "arch", fmt::format("unknown network '{}' (available: unet)", config.arch));

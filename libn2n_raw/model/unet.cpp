@@ -147,7 +147,7 @@ torch::Tensor UNet::tail(const torch::Tensor& deep, const std::vector<torch::Ten
         h = torch::cat({up_[static_cast<std::size_t>(i)]->forward(h), skip}, 1);
         h = dec_[static_cast<std::size_t>(i)]->forward(h);
     }
-    return residual_ ? h + x : h;
+    return residual_ ? h + x.narrow(1, 0, h.size(1)) : h;
 }
 
 torch::Tensor UNet::forward(const torch::Tensor& x) {

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
+#include <tuple>
 #include <numbers>
 
 namespace n2n::noise {
@@ -50,6 +53,29 @@ double Anscombe::expected_forward(double x) const {
         weight += w;
     }
     return sum / weight;
+}
+
+double Anscombe::expected_forward_tabulated(double x) const {
+    const double t = std::sqrt(std::clamp(x, 0.0, 1.0)) * kGrid;
+    const auto k = std::min(static_cast<std::size_t>(t), static_cast<std::size_t>(kGrid - 1));
+    const double x0 = grid_x_[k], x1 = grid_x_[k + 1];
+    const double f = x1 > x0 ? (std::clamp(x, 0.0, 1.0) - x0) / (x1 - x0) : 0.0;
+    return grid_d_[k] + f * (grid_d_[k + 1] - grid_d_[k]);
+}
+
+std::shared_ptr<const Anscombe> Anscombe::shared(NoiseLevel level, bool clipped) {
+    static std::mutex mutex;
+    static std::map<std::tuple<double, double, bool>, std::shared_ptr<const Anscombe>> tables;
+    const auto key = std::make_tuple(level.beta1, level.beta2, clipped);
+    {
+        std::lock_guard lock(mutex);
+        if (const auto it = tables.find(key); it != tables.end()) return it->second;
+    }
+    auto table = std::make_shared<const Anscombe>(level, clipped);  // built outside the lock
+    std::lock_guard lock(mutex);
+    // Blind estimates give a new level per frame: a bound keeps a long run's memory flat.
+    if (tables.size() >= 4096) tables.clear();
+    return tables.emplace(key, std::move(table)).first->second;
 }
 
 double Anscombe::inverse(double d) const {

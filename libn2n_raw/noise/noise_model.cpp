@@ -13,6 +13,20 @@
 
 namespace n2n::noise {
 
+std::optional<NoiseModel> NoiseModel::from_dng_noise_profile(const std::vector<double>& pairs) {
+    NoiseModel m;
+    const auto level = [&](std::size_t k) { return NoiseLevel{pairs[2 * k], pairs[2 * k + 1]}; };
+    if (pairs.size() == 2) m = uniform(level(0));
+    else if (pairs.size() == 6) m = {{level(0), level(1), level(1), level(2)}};
+    else return std::nullopt;
+    try {
+        m.validate();
+    } catch (const ConfigError&) {
+        return std::nullopt;
+    }
+    return m;
+}
+
 void NoiseModel::validate() const {
     for (const NoiseLevel& l : channels) {
         if (!std::isfinite(l.beta1) || l.beta1 < 0)

@@ -5,7 +5,9 @@
 #include "n2n_raw/bayer/pack.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/io/file_names.hpp"
+#include "n2n_raw/noise/noise_estimate.hpp"
 #include "n2n_raw/tensor/packed_tensor.hpp"
+#include "n2n_raw/tensor/stabilised_domain.hpp"
 #include "n2n_raw/train/seeding.hpp"
 
 #include <algorithm>
@@ -145,6 +147,17 @@ std::shared_ptr<const bayer::Mosaic> FrameDataset::frame(std::size_t index, std:
     return frame;
 }
 
+noise::NoiseModel FrameDataset::noise_model(std::size_t index, const bayer::Mosaic& frame) {
+    if (options_.noise) return *options_.noise;
+    {
+        std::lock_guard lock(mutex_);
+        if (const auto it = noise_.find(index); it != noise_.end()) return it->second;
+    }
+    const auto estimate = noise::estimate_noise_model(frame.pixels.view(), frame.phase);
+    std::lock_guard lock(mutex_);
+    return noise_.emplace(index, estimate).first->second;
+}
+
 std::size_t FrameDataset::bad_files() const {
     std::lock_guard lock(mutex_);
     return static_cast<std::size_t>(std::count(bad_.begin(), bad_.end(), true));
@@ -163,7 +176,7 @@ std::int64_t batches_per_epoch(const FrameDataset& data, const LoaderOptions& op
     return samples / options.batch;
 }
 
-torch::Tensor make_batch(FrameDataset& data, const LoaderOptions& options, int epoch, std::int64_t index) {
+Batch make_batch(FrameDataset& data, const LoaderOptions& options, int epoch, std::int64_t index) {
     if (options.patch <= 0) throw ConfigError("", "patch", fmt::format("must be positive, got {}", options.patch));
     const std::int64_t n_frames = static_cast<std::int64_t>(data.size());
     const std::int64_t samples = n_frames * options.patches_per_frame;
@@ -177,22 +190,32 @@ torch::Tensor make_batch(FrameDataset& data, const LoaderOptions& options, int e
     // Re-aligning the phase after a flip drops up to one row/column on each side: crop 2 more.
     const std::ptrdiff_t need = options.augment == Augment::None ? side : side + 2;
     const std::int64_t p = options.patch;
-    auto out = torch::empty({options.batch, bayer::kPackedChannels, p, p}, torch::kFloat32);
+    const bool synthetic = !options.synthetic_noise.empty();
+    Batch out;
+    out.input = torch::empty({options.batch, bayer::kPackedChannels, p, p}, torch::kFloat32);
+    if (synthetic) out.target = torch::empty_like(out.input);
+    std::vector<noise::NoiseModel> noise_of_patch;
     for (int b = 0; b < options.batch; ++b) {
         const std::int64_t sample = index * options.batch + b;
         SplitMix64 rng(mix_seed(options.seed, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(sample)));
         // An unreadable frame is replaced by the next readable one: deterministic, whatever
         // thread first found it bad.
         std::shared_ptr<const bayer::Mosaic> frame;
-        for (std::int64_t k = 0; k < n_frames && !frame; ++k)
-            frame = data.frame(static_cast<std::size_t>((order[sample] + k) % n_frames), need, need);
+        std::size_t frame_index = 0;
+        for (std::int64_t k = 0; k < n_frames && !frame; ++k) {
+            frame_index = static_cast<std::size_t>((order[sample] + k) % n_frames);
+            frame = data.frame(frame_index, need + (options.unify_by_shift ? 1 : 0), need + (options.unify_by_shift ? 1 : 0));
+        }
         if (!frame)
             throw ConfigError("", "data",
                               fmt::format("no readable frame of at least {} x {} pixels (patch {})", need, need, p));
         const auto& img = frame->pixels;
-        const std::ptrdiff_t r0 = 2 * static_cast<std::ptrdiff_t>(rng.below((img.height() - need) / 2 + 1));
-        const std::ptrdiff_t c0 = 2 * static_cast<std::ptrdiff_t>(rng.below((img.width() - need) / 2 + 1));
-        // Even offsets keep the frame's phase at the crop's origin.
+        // Even offsets keep the frame's phase at the crop's origin; the unifying shift then moves
+        // it to RGGB (one row/column more is needed for that).
+        const std::ptrdiff_t dr = options.unify_by_shift ? frame->phase.row_shift() : 0;
+        const std::ptrdiff_t dc = options.unify_by_shift ? frame->phase.col_shift() : 0;
+        const std::ptrdiff_t r0 = dr + 2 * static_cast<std::ptrdiff_t>(rng.below((img.height() - need - dr) / 2 + 1));
+        const std::ptrdiff_t c0 = dc + 2 * static_cast<std::ptrdiff_t>(rng.below((img.width() - need - dc) / 2 + 1));
         auto crop = bayer::crop(img.view(), frame->phase, {r0, c0, need, need});
         bayer::Mosaic oriented;
         if (options.augment != Augment::None) {
@@ -209,8 +232,29 @@ torch::Tensor make_batch(FrameDataset& data, const LoaderOptions& options, int e
             const auto aligned = bayer::align_phase(oriented.pixels.view(), oriented.phase, crop.phase);
             crop = {aligned.pixels.sub(0, 0, side, side), aligned.phase};
         }
-        auto slot = out[b];
-        pack_into_tensor(crop.pixels, crop.phase, slot);
+        auto slot = out.input[b];
+        if (synthetic) {
+            // The frame is clean: its patch is the target, the same patch with drawn noise the input.
+            const auto& level = options.synthetic_noise[rng.below(options.synthetic_noise.size())];
+            const auto noisy = noise::add_noise(crop.pixels, crop.phase, level, rng.next());
+            pack_into_tensor(noisy.view(), crop.phase, slot);
+            auto target = out.target[b];
+            pack_into_tensor(crop.pixels, crop.phase, target);
+            noise_of_patch.push_back(level);
+        } else {
+            pack_into_tensor(crop.pixels, crop.phase, slot);
+            if (options.stabilised) noise_of_patch.push_back(data.noise_model(frame_index, *frame));
+        }
+    }
+    if (options.stabilised) {
+        std::vector<torch::Tensor> inputs, targets;
+        for (int b = 0; b < options.batch; ++b) {
+            const StabilisedDomain domain(noise_of_patch[static_cast<std::size_t>(b)]);
+            inputs.push_back(domain.encode(out.input[b]));
+            if (synthetic) targets.push_back(domain.expected(out.target[b]));
+        }
+        out.input = torch::stack(inputs);
+        if (synthetic) out.target = torch::stack(targets);
     }
     return out;
 }
@@ -238,7 +282,7 @@ void BatchLoader::work() {
             if (stop_ || claimed_ >= batches_) return;
             index = claimed_++;
         }
-        torch::Tensor batch;
+        Batch batch;
         std::exception_ptr error;
         try {
             batch = make_batch(data_, options_, epoch_, index);
@@ -254,7 +298,7 @@ void BatchLoader::work() {
     }
 }
 
-torch::Tensor BatchLoader::next() {
+Batch BatchLoader::next() {
     if (consumed_ >= batches_) return {};
     if (threads_.empty()) return make_batch(data_, options_, epoch_, consumed_++);
     std::unique_lock lock(mutex_);

@@ -21,11 +21,20 @@ LossTerms neighbor2neighbor_loss(model::Denoiser& net, const torch::Tensor& nois
         expected = sub.g1 - sub.g2;
     }
     const auto sub = subsample(noisy, choices);
-    const auto diff = net.forward(sub.g1) - sub.g2;
+    const auto prediction = net.forward(sub.g1);
+    const auto diff = prediction - sub.g2.narrow(1, 0, prediction.size(1));
     LossTerms t;
     t.reconstruction = diff.square().mean();
     t.regularizer = (diff - expected).square().mean();
     t.total = t.reconstruction + lambda * t.regularizer;
+    return t;
+}
+
+LossTerms supervised_loss(model::Denoiser& net, const torch::Tensor& input, const torch::Tensor& target) {
+    LossTerms t;
+    t.reconstruction = (net.forward(input) - target).square().mean();
+    t.regularizer = torch::zeros({}, t.reconstruction.options());
+    t.total = t.reconstruction;
     return t;
 }
 

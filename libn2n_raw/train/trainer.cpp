@@ -58,12 +58,17 @@ TrainResult train(FrameDataset& data, const TrainOptions& options, TrainingSink*
         // epochs draw exactly what an uninterrupted run would have drawn.
         const auto state = nlohmann::json::parse(loaded.train_state, nullptr, false);
         if (!state.is_discarded() && state.contains("seed")) loader.seed = state["seed"].get<std::uint64_t>();
+    } else if (!options.init_from.empty()) {
+        auto loaded = model::load_checkpoint(options.init_from, device);
+        result.net = loaded.net;
+        result.config = loaded.config;
     } else {
         torch::manual_seed(loader.seed);  // network initialisation
         result.config = options.net;
         result.net = model::make_denoiser(options.net);
         result.net->to(device);
     }
+    loader.stabilised = result.config.input == "gat";
     auto& net = *result.net;
     if (loader.patch % 2 != 0 || (loader.patch / 2) % net.required_multiple() != 0)
         throw ConfigError("", "patch",
@@ -87,7 +92,9 @@ TrainResult train(FrameDataset& data, const TrainOptions& options, TrainingSink*
                                      {"lr_factor", options.lr_factor},
                                      {"gamma", options.gamma},
                                      {"sampler", sampler_name(options.sampler)},
-                                     {"augment", augment_name(loader.augment)}};
+                                     {"augment", augment_name(loader.augment)},
+                                     {"objective", loader.synthetic_noise.empty() ? "neighbor2neighbor" : "supervised-synthetic"},
+                                     {"init", options.init_from.string()}};
     const auto run_start = Clock::now();
     double images_done = 0;
     for (int epoch = start_epoch; epoch <= options.epochs; ++epoch) {
@@ -102,12 +109,18 @@ TrainResult train(FrameDataset& data, const TrainOptions& options, TrainingSink*
         BatchLoader batches(data, loader, epoch);
         double sum_loss = 0, sum_rec = 0, sum_reg = 0;
         for (std::int64_t step = 0; step < steps; ++step) {
-            const auto y = batches.next().to(device);
-            // A generator per step, seeded by (seed, epoch, step): resume needs no generator state.
-            auto generator = at::detail::createCPUGenerator(
-                mix_seed(loader.seed, kSamplerStream, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(step)));
-            const auto choices = draw_pair_choices(y.size(0), y.size(2), y.size(3), options.sampler, generator, device);
-            auto terms = neighbor2neighbor_loss(net, y, choices, rec.lambda);
+            const Batch batch = batches.next();
+            const auto y = batch.input.to(device);
+            LossTerms terms;
+            if (batch.target.defined()) {
+                terms = supervised_loss(net, y, batch.target.to(device));
+            } else {
+                // A generator per step, seeded by (seed, epoch, step): resume needs no generator state.
+                auto generator = at::detail::createCPUGenerator(mix_seed(
+                    loader.seed, kSamplerStream, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(step)));
+                const auto choices = draw_pair_choices(y.size(0), y.size(2), y.size(3), options.sampler, generator, device);
+                terms = neighbor2neighbor_loss(net, y, choices, rec.lambda);
+            }
             optimizer.zero_grad();
             terms.total.backward();
             optimizer.step();

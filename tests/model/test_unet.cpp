@@ -135,7 +135,7 @@ TEST_CASE("residual U-Net: starts at the identity, learns, and survives JSON and
     CHECK(NetConfig::from_json(config.to_json()) == config);
     CHECK_FALSE(NetConfig::from_json(R"({"arch":"unet","in_channels":4,"out_channels":4,"features":8})").residual);
     NetConfig mismatched = config;
-    mismatched.out_channels = 3;
+    mismatched.in_channels = 3;  // the residual adds the first out_channels inputs: needs in >= out
     CHECK_THROWS_AS(n2n::model::make_denoiser(mismatched), n2n::ConfigError);
 
     // The frozen TorchScript graph (export and the Script backend) adds the input back too.
@@ -145,4 +145,26 @@ TEST_CASE("residual U-Net: starts at the identity, learns, and survives JSON and
     const auto scripted =
         n2n::infer::Model::from_module(net, config, torch::kCPU, n2n::infer::Backend::Script).forward(x);
     CHECK(torch::allclose(scripted, eager, 1e-5, 1e-5));
+}
+
+TEST_CASE("noise-conditioned U-Net: 8 planes in, 4 out, identity on the data planes at start, described on export") {
+    torch::manual_seed(6);
+    NetConfig config;
+    config.features = 8;
+    config.residual = true;
+    config.input = "gat";
+    config.in_channels = 8;
+    auto net = n2n::model::make_denoiser(config);
+    const auto x = torch::rand({1, 8, 64, 64});
+    CHECK(torch::equal(net->forward(x), x.slice(1, 0, 4)));
+    CHECK(NetConfig::from_json(config.to_json()) == config);
+    CHECK(NetConfig::from_json(R"({"arch":"unet","in_channels":4,"out_channels":4})").input == "raw");
+    NetConfig wrong = config;
+    wrong.in_channels = 4;
+    CHECK_THROWS_AS(n2n::model::make_denoiser(wrong), n2n::ConfigError);
+    wrong = config;
+    wrong.input = "vst";
+    CHECK_THROWS_AS(n2n::model::make_denoiser(wrong), n2n::ConfigError);
+    const auto model = n2n::infer::Model::from_module(net, config, torch::kCPU, n2n::infer::Backend::Script);
+    CHECK(model.input() == "gat");
 }

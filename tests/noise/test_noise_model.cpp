@@ -150,3 +150,18 @@ TEST_CASE("the exact unbiased inverse returns the clean level from the mean of t
         CHECK(gat.inverse(gat.forward(0.5)) > 0.5);
     }
 }
+
+TEST_CASE("DNG NoiseProfile pairs become a noise model: one pair, or R, G, B with G for both greens") {
+    const auto one = noise::NoiseModel::from_dng_noise_profile({0.003, 1e-5});
+    REQUIRE(one.has_value());
+    for (const auto& l : one->channels) CHECK(l.beta1 == 0.003);
+    const auto three = noise::NoiseModel::from_dng_noise_profile({0.001, 1e-6, 0.002, 2e-6, 0.004, 4e-6});
+    REQUIRE(three.has_value());
+    CHECK(three->channels[0].beta1 == 0.001);
+    CHECK(three->channels[1].beta2 == 2e-6);
+    CHECK(three->channels[2].beta1 == 0.002);
+    CHECK(three->channels[3].beta1 == 0.004);
+    CHECK_FALSE(noise::NoiseModel::from_dng_noise_profile({}).has_value());
+    CHECK_FALSE(noise::NoiseModel::from_dng_noise_profile({0.1, 0.2, 0.3}).has_value());
+    CHECK_FALSE(noise::NoiseModel::from_dng_noise_profile({-0.1, 0.2}).has_value());
+}

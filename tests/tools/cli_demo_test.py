@@ -67,6 +67,11 @@ check(run.returncode == 0, "n2n demo exits 0 on the default capture")
 summary = json.load(open(os.path.join(out, "summary.json")))
 frame = summary["frames"][0]
 check(frame["file"] == CR2, "the default input is the CR2")
+check(summary["net"]["input"] == "gat", "the demo fine-tunes the noise-conditioned starting model")
+removed = frame["removed"]
+print("removed:", removed, "noise level function:", frame["noise_level_function"])
+check(0.3 < removed["ratio"] < 1.5, "what the demo removed has about the fitted noise's sigma")
+check(abs(removed["neighbour_correlation"]) < 0.2, "what the demo removed is nearly white")
 for name in frame["outputs"]:
     check(os.path.getsize(os.path.join(out, name)) > 0, f"{name} written")
 check(os.path.exists(os.path.join(out, "training", "checkpoint_last.pt")), "training checkpoint kept")

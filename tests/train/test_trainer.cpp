@@ -3,6 +3,7 @@
 // the training loop's checkpoints: 1 epoch + resume + 1 epoch == 2 epochs, bit for bit.
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/model/checkpoint.hpp"
+#include "n2n_raw/tensor/stabilised_domain.hpp"
 #include "n2n_raw/train/trainer.hpp"
 #include "support/mosaics.hpp"
 #include "support/test_data.hpp"
@@ -55,7 +56,7 @@ TEST_CASE("batches: mixed phases unified to R, Gr, Gb, B; with and without flips
         o.augment = augment;
         CHECK(batches_per_epoch(data, o) == 3);
         for (int e = 1; e <= 3; ++e) {
-            const auto batch = make_batch(data, o, e, 1);
+            const auto batch = make_batch(data, o, e, 1).input;
             CHECK((batch.sizes() == torch::IntArrayRef({4, 4, 32, 32})));
             // Channel c holds only pixels of colour c: the CFA phase survived crop and flips.
             const auto channel = batch.floor();
@@ -79,7 +80,7 @@ TEST_CASE("flips keep the packed planes' sample geometry (re-aligned to the orig
     o.augment = Augment::Flips;
     int flipped_h = 0;
     for (std::int64_t i = 0; i < 64; ++i) {
-        const auto b = make_batch(data, o, 1, i)[0];
+        const auto b = make_batch(data, o, 1, i).input[0];
         const auto col = torch::remainder(b, 1000.F);
         const auto row = torch::floor(b / 1000.F);
         // R (channel 0) at even rows and columns, Gr (1) on R's row, B (3) at odd/odd.
@@ -107,15 +108,15 @@ TEST_CASE("the loader is deterministic whatever the number of workers") {
     o.workers = 0;
     std::vector<torch::Tensor> serial;
     BatchLoader a(data, o, 2);
-    for (auto t = a.next(); t.defined(); t = a.next()) serial.push_back(t);
+    for (auto t = a.next().input; t.defined(); t = a.next().input) serial.push_back(t);
     CHECK(serial.size() == 6);
     o.workers = 3;
     o.prefetch = 2;
     BatchLoader b(data, o, 2);
-    for (const auto& t : serial) CHECK(torch::equal(b.next(), t));
-    CHECK_FALSE(b.next().defined());
+    for (const auto& t : serial) CHECK(torch::equal(b.next().input, t));
+    CHECK_FALSE(b.next().input.defined());
     // Another epoch draws other crops.
-    CHECK_FALSE(torch::equal(make_batch(data, o, 3, 0), serial[0]));
+    CHECK_FALSE(torch::equal(make_batch(data, o, 3, 0).input, serial[0]));
 }
 
 TEST_CASE("bad files: skipped and counted, or stop; errors for empty data and oversized batches") {
@@ -124,7 +125,7 @@ TEST_CASE("bad files: skipped and counted, or stop; errors for empty data and ov
     o.batch = 3;
     o.patch = 32;
     o.patches_per_frame = 2;
-    for (std::int64_t i = 0; i < batches_per_epoch(data, o); ++i) CHECK(make_batch(data, o, 1, i).size(0) == 3);
+    for (std::int64_t i = 0; i < batches_per_epoch(data, o); ++i) CHECK(make_batch(data, o, 1, i).input.size(0) == 3);
     CHECK(data.bad_files() == 1);
     auto strict = synthetic_dataset({"bad_file", "RGGB_a"}, BadFilePolicy::Stop);
     o.batch = 2;
@@ -238,4 +239,69 @@ TEST_CASE("resume: 1 epoch + resume + 1 epoch gives bit-identical parameters to 
     o.device = "cpu";
     o.resume_from = TrainingFolder::last_checkpoint(dir / "nothing_here");
     CHECK_THROWS_AS(train(data, o), n2n::ConfigError);
+}
+
+TEST_CASE("synthetic pairs: clean frames get the drawn noise, stabilised batches carry E[z | x] targets") {
+    // Clean frames of a constant 0.4: the target is known exactly, the input's spread is the noise.
+    std::vector<fs::path> files{"RGGB_flat"};
+    FrameDataset data(files, {}, [](const fs::path&) {
+        n2n::Image<float> m(300, 300);
+        for (std::ptrdiff_t r = 0; r < 300; ++r)
+            for (std::ptrdiff_t c = 0; c < 300; ++c) m(r, c) = 0.4F;
+        return n2n::bayer::Mosaic{m, n2n::bayer::BayerPhase::RGGB};
+    });
+    const auto n6 = n2n::noise::NoiseModel::uniform({0.003476, 0.000052});
+    LoaderOptions o;
+    o.batch = 2;
+    o.patch = 64;
+    o.patches_per_frame = 2;
+    o.synthetic_noise = {n6};
+    const auto raw = make_batch(data, o, 1, 0);
+    REQUIRE(raw.target.defined());
+    CHECK(torch::allclose(raw.target, torch::full_like(raw.target, 0.4F)));
+    CHECK((raw.input - raw.target).std().item<double>() == doctest::Approx(std::sqrt(n6.channels[0].variance(0.4))).epsilon(0.05));
+    CHECK(torch::equal(make_batch(data, o, 1, 0).input, raw.input));  // seeded
+
+    o.stabilised = true;
+    const auto z = make_batch(data, o, 1, 0);
+    CHECK(z.input.sizes() == torch::IntArrayRef{2, 8, 64, 64});
+    CHECK(z.target.sizes() == torch::IntArrayRef{2, 4, 64, 64});
+    const n2n::StabilisedDomain domain(n6);
+    CHECK(torch::allclose(z.input, domain.encode(raw.input), 1e-5, 1e-6));
+    // The noisy planes scatter around the target with the domain's sigma.
+    CHECK((z.input.slice(1, 0, 4) - z.target).mean().item<double>() == doctest::Approx(0).epsilon(2e-3));
+    CHECK((z.input.slice(1, 0, 4) - z.target).std().item<double>() == doctest::Approx(domain.sigma()[0]).epsilon(0.05));
+}
+
+TEST_CASE("init: a new run starts from a checkpoint's network and weights, with a fresh schedule") {
+    torch::set_num_threads(1);
+    auto data = synthetic_dataset({"RGGB_a", "GRBG_b"});
+    n2n::test::TempDir dir;
+    TrainOptions o;
+    o.net = {"unet", 8, 4, 8, true, "gat"};
+    o.epochs = 1;
+    o.loader.batch = 2;
+    o.loader.patch = 64;
+    o.loader.workers = 0;
+    o.loader.synthetic_noise = {n2n::noise::NoiseModel::uniform({0.01, 1e-5})};
+    TrainingFolder first(dir / "start");
+    const auto start = train(data, o, &first);
+    CHECK(start.history.at(0).regularizer == 0);  // supervised: no Neighbor2Neighbor term
+
+    // Fine-tune with Neighbor2Neighbor on the (noisy) frames; --net is ignored for --init's.
+    TrainOptions fine;
+    fine.net = {"unet", 4, 4, 16};
+    fine.init_from = TrainingFolder::last_checkpoint(dir / "start");
+    fine.epochs = 1;
+    fine.lr = 1e-30;  // no visible step: the weights must be the checkpoint's
+    fine.loader = o.loader;
+    fine.loader.synthetic_noise.clear();
+    const auto tuned = train(data, fine);
+    CHECK(tuned.config == start.config);
+    const auto a = start.net->parameters(), b = tuned.net->parameters();
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) CHECK(torch::allclose(a[i], b[i], 0, 1e-12));
+    CHECK(tuned.history.at(0).epoch == 1);
+    fine.init_from = dir / "missing.pt";
+    CHECK_THROWS_AS(train(data, fine), n2n::IoError);
 }

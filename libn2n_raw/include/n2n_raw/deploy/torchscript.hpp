@@ -24,14 +24,15 @@ inline constexpr const char* kStageHead = "stage_head";
 inline constexpr const char* kStageBody = "stage_body";
 inline constexpr const char* kStageTail = "stage_tail";
 
-/// The input contract of a network with this geometry, in words (packed channel order, range,
-/// size multiple).
-std::string input_contract(const model::Geometry& geometry);
+/// The input contract of a network with this geometry and input domain ("raw" or "gat",
+/// model::NetConfig::input), in words (planes, order, range, size multiple).
+std::string input_contract(const model::Geometry& geometry, const std::string& input = "raw");
 
 /// What an exported module says about itself.
 struct ScriptDescription {
     model::Geometry geometry;
     std::optional<model::StagePlan> stages;  ///< set when the stage methods and attributes exist
+    std::string input = "raw";               ///< NetConfig::input from `n2n_net` ("raw" when absent)
 };
 
 /// Traces `net` (in eval mode, on its current device) into a TorchScript module as described

@@ -17,10 +17,12 @@
 #include "n2n_raw/bayer/cfa.hpp"
 #include "n2n_raw/image.hpp"
 #include "n2n_raw/infer/model.hpp"
+#include "n2n_raw/noise/noise_model.hpp"
 
 #include <torch/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace n2n::infer {
@@ -34,10 +36,15 @@ struct TileOptions {
     std::int64_t halo = -1;
     /// Clamp the output to [0, 1] (the range of the normalised input).
     bool clip = true;
+    /// For noise-conditioned models (Model::input() == "gat"): the capture's noise level function
+    /// (metadata, calibration); empty: estimated blindly from each frame (noise/noise_estimate.hpp).
+    /// Ignored by raw-input models.
+    std::optional<noise::NoiseModel> noise;
 };
 
 /// Denoises a packed batch N × 4 × H × W (or 4 × H × W) of any H, W on any device: pad, run
 /// (tiled when larger than one tile), crop. Returns the same shape on the input's device.
+/// Noise-conditioned models get the stabilised domain's input and inverse around that.
 /// Throws ConfigError (field "input") for a wrong rank or channel count.
 torch::Tensor denoise_packed(const Model& model, const torch::Tensor& packed, const TileOptions& options = {});
 
@@ -47,7 +54,8 @@ enum class PhaseAlignment : std::uint8_t {
     /// non-RGGB phase the four planes' sub-pixel offsets are mirrored relative to RGGB.
     Reorder,
     /// Bayer unification (Liu et al. 2019): a mirrored row and/or column on top/left makes the
-    /// frame RGGB, so the planes keep RGGB's geometry; removed again after denoising.
+    /// frame RGGB, so the planes keep RGGB's geometry; removed again after denoising. The default,
+    /// as in training (train::LoaderOptions::unify_by_shift).
     Shift,
 };
 
@@ -55,6 +63,6 @@ enum class PhaseAlignment : std::uint8_t {
 /// a mosaic of the same size, phase and range. An odd last row/column is denoised using a copy
 /// of the same-colour row/column two before it (reflection), then dropped.
 Image<float> denoise_mosaic(const Model& model, ImageView<const float> mosaic, bayer::BayerPhase phase,
-                            const TileOptions& options = {}, PhaseAlignment alignment = PhaseAlignment::Reorder);
+                            const TileOptions& options = {}, PhaseAlignment alignment = PhaseAlignment::Shift);
 
 }  // namespace n2n::infer

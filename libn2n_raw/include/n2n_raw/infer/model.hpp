@@ -55,6 +55,9 @@ public:
     const model::Geometry& geometry() const { return geometry_; }
     int required_multiple() const { return geometry_.multiple; }
     int receptive_radius() const { return geometry_.receptive_radius; }
+    /// The network's input domain, model::NetConfig::input: "raw" or "gat" (noise-conditioned,
+    /// tensor/stabilised_domain.hpp; denoise_packed applies the transform and its inverse).
+    const std::string& input() const { return input_; }
     /// The network's stage split, for the TorchScript forms of networks that have one (the eager
     /// form is the reference path: the tiler runs it whole per tile).
     const std::optional<model::StagePlan>& stage_plan() const { return stages_; }
@@ -79,6 +82,7 @@ private:
     model::Geometry geometry_;
     std::optional<model::StagePlan> stages_;
     std::string description_;
+    std::string input_ = "raw";
     bool channels_last_ = false;
 };
 

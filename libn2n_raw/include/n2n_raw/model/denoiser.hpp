@@ -25,10 +25,14 @@ struct NetConfig {
     int in_channels = 4;        ///< packed raw: R, Gr, Gb, B
     int out_channels = 4;
     int features = 48;  ///< width of the encoder (the decoder uses 2×)
-    /// Output = input + U-Net(input) (needs in_channels == out_channels). Not the paper's network:
+    /// Output = input + U-Net(input) (the first out_channels input planes). Not the paper's network:
     /// it starts near the identity, which makes minutes-long runs on low-noise captures usable.
     bool residual = false;
 
+    /// What the input planes are: "raw" (4 packed planes in [0, 1]) or "gat" (the 8-plane noise-
+    /// conditioned domain of tensor/stabilised_domain.hpp: stabilised data plus noise-level maps;
+    /// the output is then the 4 stabilised planes, and in_channels must be 8).
+    std::string input = "raw";
     /// Compact JSON, e.g. {"arch":"unet","features":48,"in_channels":4,"out_channels":4}.
     std::string to_json() const;
     /// Inverse of to_json; throws FormatError (field "net") on malformed text.

@@ -5,6 +5,7 @@
 
 #include "n2n_raw/noise/noise_model.hpp"
 
+#include <memory>
 #include <vector>
 
 namespace n2n::noise {
@@ -32,6 +33,12 @@ public:
     double inverse(double d) const;
     /// E[f(y) | x] by quadrature (the function the inverse inverts).
     double expected_forward(double x) const;
+    /// The same from the table, by linear interpolation (fast; x clamped to [0, 1]).
+    double expected_forward_tabulated(double x) const;
+
+    /// One table per (level, clipped), built on first use and shared (building one costs tens of
+    /// milliseconds, too much per training patch). Thread-safe.
+    static std::shared_ptr<const Anscombe> shared(NoiseLevel level, bool clipped = true);
 
     const NoiseLevel& level() const { return level_; }
 

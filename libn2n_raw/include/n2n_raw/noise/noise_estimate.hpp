@@ -4,6 +4,7 @@
 
 #include "n2n_raw/bayer/cfa.hpp"
 #include "n2n_raw/image.hpp"
+#include "n2n_raw/noise/noise_model.hpp"
 
 #include <array>
 
@@ -18,5 +19,17 @@ double estimate_sigma(ImageView<const float> plane);
 /// Per packed channel (R, Gr, Gb, B) noise sigma of a normalised mosaic (same-colour neighbours
 /// only: the estimator runs on the packed planes).
 std::array<double, 4> estimate_mosaic_sigma(ImageView<const float> mosaic, bayer::BayerPhase phase);
+
+/// Blind fit of the noise level function var = beta1·x + beta2 of a normalised mosaic, for
+/// captures whose metadata carries no noise profile. Every 2×2 block of each packed plane gives
+/// a local mean and its finest diagonal detail; the blocks are binned by mean, each bin's noise
+/// variance is Donoho's robust estimate, and a weighted least-squares line through the bins
+/// (shadows near the clipping floor and highlights near saturation left out, where clipping
+/// hides variance) gives beta1 and beta2. Raw noise is the same function of the normalised
+/// value in all four channels (one gain per sensor), so one fit serves them all. Textured
+/// content raises the estimate (the detail band holds texture too); beta2 is kept at least
+/// (1 / 65535)² (quantisation).
+/// Throws ConfigError (field "mosaic") for mosaics smaller than 16 × 16.
+NoiseModel estimate_noise_model(ImageView<const float> mosaic, bayer::BayerPhase phase);
 
 }  // namespace n2n::noise

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,10 @@ struct NoiseModel {
     std::array<NoiseLevel, 4> channels;
     /// The same level in all four channels.
     static NoiseModel uniform(NoiseLevel level) { return {{level, level, level, level}}; }
+    /// From a DNG NoiseProfile (tag 51041: variance = S·x + O on normalised values, one (S, O)
+    /// pair for all planes or one per CFA plane colour R, G, B; both greens get G's). Returns
+    /// nothing for other counts or values the model cannot hold (negative, all zero).
+    static std::optional<NoiseModel> from_dng_noise_profile(const std::vector<double>& pairs);
     /// Throws ConfigError (field "beta1"/"beta2") unless beta1 >= 0, beta2 >= 0, not both 0, finite.
     void validate() const;
 };

@@ -6,6 +6,7 @@
 
 #include "n2n_raw/bayer/geometry.hpp"
 #include "n2n_raw/io/read_any.hpp"
+#include "n2n_raw/noise/noise_model.hpp"
 
 #include <torch/types.h>
 
@@ -18,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,6 +50,9 @@ struct DatasetOptions {
     /// Told once per skipped file (BadFilePolicy::Skip), from whichever loader thread found it,
     /// one call at a time. Empty: skip silently (bad_files() still counts).
     std::function<void(const SkippedFile&)> on_skip;
+    /// The noise level function of every frame (a calibration, SIDD's table); empty: each
+    /// frame's own blind estimate (noise/noise_estimate.hpp). Used by noise-conditioned training.
+    std::optional<noise::NoiseModel> noise;
 };
 
 /// The noisy frames of a training set, normalised to [0, 1] by their black/white levels (not
@@ -78,6 +83,10 @@ public:
     /// Files found unreadable or too small so far.
     std::size_t bad_files() const;
 
+    /// The noise level function of a frame: DatasetOptions::noise, else the blind estimate of the
+    /// whole frame (computed once). `frame` is that index's frame as frame() returned it.
+    noise::NoiseModel noise_model(std::size_t index, const bayer::Mosaic& frame);
+
 private:
     std::vector<std::filesystem::path> files_;
     DatasetOptions options_;
@@ -87,6 +96,7 @@ private:
     std::vector<std::size_t> lru_;  ///< most recently used last
     std::size_t cached_bytes_ = 0;
     std::vector<bool> bad_;
+    std::map<std::size_t, noise::NoiseModel> noise_;  ///< blind estimates, per frame index
 };
 
 /// Bayer-preserving augmentation of the training patches.
@@ -104,16 +114,37 @@ struct LoaderOptions {
     std::uint64_t seed = 0;
     int workers = 2;   ///< prefetching threads; 0 = build batches on the caller's thread
     int prefetch = 4;  ///< batches built ahead at most
+    /// Build inputs (and targets) in the stabilised domain of noise-conditioned networks
+    /// (tensor/stabilised_domain.hpp), each patch with its frame's noise level function.
+    bool stabilised = false;
+    /// Bayer unification by shift (Liu et al. 2019): crop every patch one row and/or column off
+    /// the even grid where needed so that it starts on an R pixel, i.e. every patch is RGGB and
+    /// the packed planes have RGGB's sub-pixel geometry whatever the frame's phase (the same as
+    /// infer::PhaseAlignment::Shift). Off: patches keep the frame's phase (planes reordered).
+    bool unify_by_shift = true;
+    /// Supervised training on synthetic pairs: the frames are *clean*; every patch gets noise of
+    /// one of these models (drawn per patch, seeded; noise::add_noise: clipped, quantised) and the
+    /// batch carries the clean target. Empty: the frames are noisy (Neighbor2Neighbor).
+    std::vector<noise::NoiseModel> synthetic_noise;
+};
+
+/// One training batch, CPU float32.
+struct Batch {
+    /// batch × C × patch × patch: 4 packed raw planes R, Gr, Gb, B, or 8 stabilised planes.
+    torch::Tensor input;
+    /// batch × 4 × patch × patch: the clean target (synthetic pairs; in the stabilised domain its
+    /// expectation E[z | x]); undefined for Neighbor2Neighbor.
+    torch::Tensor target;
 };
 
 /// Number of full batches in an epoch (the last partial batch is dropped).
 std::int64_t batches_per_epoch(const FrameDataset& data, const LoaderOptions& options);
 
 /// Builds batch `index` of `epoch` (both from their own seeds, so any thread can build any
-/// batch): a CPU float32 tensor batch × 4 × patch × patch in R, Gr, Gb, B order. Each patch is
-/// a 2·patch square cropped at even mosaic offsets (phase kept) from a frame chosen by the
-/// epoch's seeded permutation, then packed.
-torch::Tensor make_batch(FrameDataset& data, const LoaderOptions& options, int epoch, std::int64_t index);
+/// batch). Each patch is a 2·patch square cropped at even mosaic offsets (phase kept) from a
+/// frame chosen by the epoch's seeded permutation, then (noise added, for synthetic pairs)
+/// packed in R, Gr, Gb, B order and, for noise-conditioned networks, stabilised.
+Batch make_batch(FrameDataset& data, const LoaderOptions& options, int epoch, std::int64_t index);
 
 /// Delivers the batches of one epoch in order, built ahead by `options.workers` threads.
 class BatchLoader {
@@ -124,8 +155,8 @@ public:
     BatchLoader& operator=(const BatchLoader&) = delete;
 
     std::int64_t size() const { return batches_; }
-    /// The next batch; an undefined tensor after the last. Rethrows a worker's error.
-    torch::Tensor next();
+    /// The next batch; one with an undefined input after the last. Rethrows a worker's error.
+    Batch next();
 
 private:
     void work();
@@ -139,7 +170,7 @@ private:
     bool stop_ = false;
     std::mutex mutex_;
     std::condition_variable cv_;
-    std::map<std::int64_t, torch::Tensor> ready_;
+    std::map<std::int64_t, Batch> ready_;
     std::exception_ptr error_;
     std::vector<std::thread> threads_;
 };

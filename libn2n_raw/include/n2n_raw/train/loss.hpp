@@ -18,8 +18,14 @@ struct LossTerms {
 /// L = mean(diff²) + lambda · mean((diff − exp)²) with diff = f(g1(y)) − g2(y) and
 /// exp = g1(f(y)) − g2(f(y)). f(y) is computed under NoGradGuard (the paper's stop-gradient),
 /// so gradients reach the network only through f(g1(y)). `choices` from draw_pair_choices.
+/// For noise-conditioned inputs (8 planes) the targets are the sub-images' first 4 planes: the
+/// noisy data; the noise-level planes are constant and only feed the network.
 LossTerms neighbor2neighbor_loss(model::Denoiser& net, const torch::Tensor& noisy, const torch::Tensor& choices,
                                  double lambda);
+
+/// Supervised (Noise2Clean) objective on synthetic pairs: mean((f(input) − target)²), in the
+/// returned `reconstruction` and `total` (the regulariser is 0).
+LossTerms supervised_loss(model::Denoiser& net, const torch::Tensor& input, const torch::Tensor& target);
 
 /// The regulariser weight Λ = (epoch / n_epochs) · gamma, epoch counted from 1 (the linear ramp;
 /// gamma = 1 for real raw, 2 for synthetic sRGB in the paper).

@@ -31,6 +31,9 @@ struct TrainOptions {
     int threads = 0;               ///< LibTorch CPU threads (set_threads); 0 leaves the current setting
     /// Checkpoint to continue from (its network, optimizer state, epoch and seed); empty: a new run.
     std::filesystem::path resume_from;
+    /// A new run that starts from this checkpoint's network and weights (its NetConfig replaces
+    /// `net`; optimizer, epochs and schedule start afresh): fine-tuning a starting model.
+    std::filesystem::path init_from;
     double max_minutes = 0;        ///< stop (between steps) after this wall time; 0 = no limit
     int max_steps_per_epoch = 0;   ///< cap on batches per epoch (quick runs); 0 = all
     int stop_after_epoch = 0;      ///< end this call after that epoch (the schedule still spans `epochs`); 0 = no
@@ -48,7 +51,9 @@ struct TrainResult {
     std::vector<EpochRecord> history;      ///< epochs run by this call
 };
 
-/// Trains a network on `data`; after every completed epoch its checkpoint and log line go to
+/// Trains a network on `data` (Neighbor2Neighbor on noisy frames, or supervised when
+/// loader.synthetic_noise is set; noise-conditioned networks, NetConfig::input "gat", get their
+/// batches in the stabilised domain); after every completed epoch its checkpoint and log line go to
 /// `sink` (none when null). Throws ConfigError for inconsistent options (patch not a multiple of
 /// 64 — g1 must pass the U-Net's 5 poolings —, batch larger than the data, a resume checkpoint
 /// that does not exist), the dataset's errors and the sink's.
