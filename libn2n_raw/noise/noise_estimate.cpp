@@ -39,7 +39,8 @@ namespace {
 
 struct Block {
     float mean;
-    float detail;  ///< |HH|
+    float detail;     ///< |HH|
+    float structure;  ///< LH² + HL²: horizontal and vertical detail
 };
 
 struct Bin {
@@ -86,7 +87,8 @@ NoiseModel estimate_noise_model(ImageView<const float> mosaic, bayer::BayerPhase
             const float* bottom = plane.row(i + 1);
             for (std::ptrdiff_t j = 0; j + 1 < plane.width(); j += 2) {
                 const float a = top[j], b = top[j + 1], d0 = bottom[j], d1 = bottom[j + 1];
-                blocks.push_back({(a + b + d0 + d1) * 0.25F, std::abs(a - b - d0 + d1) * 0.5F});
+                const float lh = (a + b - d0 - d1) * 0.5F, hl = (a - b + d0 - d1) * 0.5F;
+                blocks.push_back({(a + b + d0 + d1) * 0.25F, std::abs(a - b - d0 + d1) * 0.5F, lh * lh + hl * hl});
             }
         }
     }
@@ -98,8 +100,16 @@ NoiseModel estimate_noise_model(ImageView<const float> mosaic, bayer::BayerPhase
     std::vector<Bin> bins;
     std::vector<float> details;
     for (std::size_t start = 0; start + per_bin <= blocks.size(); start += per_bin) {
+        // Texture inflates the detail band. The four Haar coefficients of white noise are
+        // independent, so keeping the blocks with the least horizontal and vertical detail
+        // rejects texture without biasing the diagonal detail's noise distribution.
+        std::vector<Block> bin(blocks.begin() + static_cast<std::ptrdiff_t>(start),
+                               blocks.begin() + static_cast<std::ptrdiff_t>(start + per_bin));
+        auto flattest = bin.begin() + static_cast<std::ptrdiff_t>(std::max<std::size_t>(bin.size() / 4, 1));
+        std::nth_element(bin.begin(), flattest, bin.end(),
+                         [](const Block& l, const Block& r) { return l.structure < r.structure; });
         details.clear();
-        for (std::size_t k = start; k < start + per_bin; ++k) details.push_back(blocks[k].detail);
+        for (auto it = bin.begin(); it != flattest; ++it) details.push_back(it->detail);
         auto middle = details.begin() + static_cast<std::ptrdiff_t>(details.size() / 2);
         std::nth_element(details.begin(), middle, details.end());
         const double sigma = static_cast<double>(*middle) / 0.6745;

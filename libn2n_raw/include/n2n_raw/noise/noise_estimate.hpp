@@ -26,9 +26,10 @@ std::array<double, 4> estimate_mosaic_sigma(ImageView<const float> mosaic, bayer
 /// variance is Donoho's robust estimate, and a weighted least-squares line through the bins
 /// (shadows near the clipping floor and highlights near saturation left out, where clipping
 /// hides variance) gives beta1 and beta2. Raw noise is the same function of the normalised
-/// value in all four channels (one gain per sensor), so one fit serves them all. Textured
-/// content raises the estimate (the detail band holds texture too); beta2 is kept at least
-/// (1 / 65535)² (quantisation).
+/// value in all four channels (one gain per sensor), so one fit serves them all. Within each
+/// bin only the quarter of blocks with the least horizontal/vertical detail counts: noise's Haar
+/// coefficients are independent, so this keeps texture out without biasing the noise. beta2 is
+/// kept at least (1 / 65535)² (quantisation).
 /// Throws ConfigError (field "mosaic") for mosaics smaller than 16 × 16.
 NoiseModel estimate_noise_model(ImageView<const float> mosaic, bayer::BayerPhase phase);
 
