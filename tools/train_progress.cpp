@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <fmt/format.h>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unistd.h>
 #include <variant>
 
 namespace n2n::cli {
@@ -17,26 +19,33 @@ std::string format_duration(double seconds) {
     return fmt::format("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
 }
 
+// On a terminal one line redrawn in place (\r); in a log file one line per epoch, so that a
+// captured run holds what happened and not hundreds of redraws.
 struct Printer {
     std::mutex mutex;
     std::chrono::steady_clock::time_point last_line{};
+    bool terminal = isatty(fileno(stderr)) != 0;
 
     void operator()(const train::EpochStarted&) { last_line = std::chrono::steady_clock::now(); }
     void operator()(const train::StepDone& e) {
         const auto now = std::chrono::steady_clock::now();
-        if (now - last_line <= std::chrono::seconds(1) && e.step != e.steps) return;
+        const bool last = e.step == e.steps;
+        if (!last && (!terminal || now - last_line <= std::chrono::seconds(1))) return;
         last_line = now;
-        fmt::print(stderr, "\repoch {}/{} [{}/{}] loss {:.6f} lr {:.2e} {:.1f} img/s ETA {}   ", e.epoch, e.epochs,
-                   e.step, e.steps, e.mean_loss, e.lr, e.images_per_s, format_duration(e.seconds_left));
+        fmt::print(stderr, "{}epoch {}/{} [{}/{}] loss {:.6f} lr {:.2e} {:.1f} img/s ETA {}{}", terminal ? "\r" : "",
+                   e.epoch, e.epochs, e.step, e.steps, e.mean_loss, e.lr, e.images_per_s,
+                   format_duration(e.seconds_left), terminal ? "   " : "\n");
     }
-    void operator()(const train::EpochFinished&) { fmt::print(stderr, "\n"); }
-    void operator()(const train::TimeLimitReached& e) {
-        fmt::print(stderr, "\nn2n: the {:g}-minute limit was reached in epoch {}; its partial progress is not "
+    void operator()(const train::EpochFinished&) const {
+        if (terminal) fmt::print(stderr, "\n");
+    }
+    void operator()(const train::TimeLimitReached& e) const {
+        fmt::print(stderr, "{}n2n: the {:g}-minute limit was reached in epoch {}; its partial progress is not "
                            "checkpointed\n",
-                   e.minutes, e.epoch);
+                   terminal ? "\n" : "", e.minutes, e.epoch);
     }
-    void operator()(const train::SkippedFile& e) {
-        fmt::print(stderr, "\nn2n: warning: skipping {}: {}\n", e.file.string(), e.reason);
+    void operator()(const train::SkippedFile& e) const {
+        fmt::print(stderr, "{}n2n: warning: skipping {}: {}\n", terminal ? "\n" : "", e.file.string(), e.reason);
     }
 };
 
