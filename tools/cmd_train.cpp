@@ -79,7 +79,7 @@ void run_train(const TrainCliOptions& o) {
     t.net.features = o.features;
     t.net.residual = o.residual;
     t.net.input = o.input;
-    if (o.input == "gat") t.net.in_channels = kStabilisedChannels;
+    if (t.net.noise_conditioned()) t.net.in_channels = kStabilisedChannels;
     t.init_from = o.init;
     if (o.supervised)
         for (const auto& [label, model] : levels) t.loader.synthetic_noise.push_back(model);

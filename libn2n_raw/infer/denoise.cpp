@@ -145,7 +145,7 @@ torch::Tensor denoise_packed(const Model& model, const torch::Tensor& packed, co
                                                    fmt::join(packed.sizes(), " x ")));
     c10::InferenceMode guard;
     const torch::Tensor x = (batched ? packed : packed.unsqueeze(0)).to(model.device(), torch::kFloat32);
-    torch::Tensor out = model.input() == "gat" ? run_stabilised(model, x, options) : run_network(model, x, options);
+    torch::Tensor out = model.noise_conditioned() ? run_stabilised(model, x, options) : run_network(model, x, options);
     // In place saves a full-frame copy, but only on a buffer we own: a loaded module may return
     // (a view of) its input, which can be the caller's tensor.
     if (options.clip) out = out.is_alias_of(packed) ? out.clamp(0.0, 1.0) : out.clamp_(0.0, 1.0);

@@ -62,7 +62,7 @@ std::shared_ptr<Denoiser> make_denoiser(const NetConfig& config) {
                           fmt::format("a residual network adds its first out_channels inputs: {}", config.to_json()));
     if (config.input != "raw" && config.input != "gat")
         throw ConfigError("", "input", fmt::format("unknown input domain '{}' (raw or gat)", config.input));
-    if (config.input == "gat" && (config.in_channels != 8 || config.out_channels != 4))
+    if (config.noise_conditioned() && (config.in_channels != 8 || config.out_channels != 4))
         throw ConfigError("", "input", fmt::format("the gat domain has 8 input and 4 output planes: {}", config.to_json()));
     if (config.arch == "unet")
         return std::make_shared<UNet>(config.in_channels, config.out_channels, config.features, config.residual);

@@ -10,13 +10,15 @@
 namespace n2n {
 namespace {
 
-// The 4 packed planes of a 3-D or 4-D tensor as a CPU float32 contiguous N × 4 × H × W copy.
+// The 4 packed planes of a 3-D or 4-D tensor as a CPU float32 contiguous N × 4 × H × W tensor
+// that shares no memory with `t` (mapped in place next): one copy, whether or not .to() made one.
 torch::Tensor planes_of(const torch::Tensor& t, const char* what) {
     const bool batched = t.dim() == 4;
     if ((!batched && t.dim() != 3) || t.size(batched ? 1 : 0) != 4)
         throw ConfigError("", what, fmt::format("expected a packed N x 4 x H x W or 4 x H x W tensor, got {}",
                                                 fmt::join(t.sizes(), " x ")));
-    return (batched ? t : t.unsqueeze(0)).to(torch::kCPU, torch::kFloat32).contiguous().clone();
+    const auto planes = (batched ? t : t.unsqueeze(0)).to(torch::kCPU, torch::kFloat32).contiguous();
+    return planes.is_alias_of(t) ? planes.clone() : planes;
 }
 
 // Applies `per_value(channel, v)` to every value of `planes` (N × 4 × H × W, CPU, contiguous).

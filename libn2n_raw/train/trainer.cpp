@@ -68,7 +68,7 @@ TrainResult train(FrameDataset& data, const TrainOptions& options, TrainingSink*
         result.net = model::make_denoiser(options.net);
         result.net->to(device);
     }
-    loader.stabilised = result.config.input == "gat";
+    loader.stabilised = result.config.noise_conditioned();
     auto& net = *result.net;
     if (loader.patch % 2 != 0 || (loader.patch / 2) % net.required_multiple() != 0)
         throw ConfigError("", "patch",

@@ -58,6 +58,7 @@ public:
     /// The network's input domain, model::NetConfig::input: "raw" or "gat" (noise-conditioned,
     /// tensor/stabilised_domain.hpp; denoise_packed applies the transform and its inverse).
     const std::string& input() const { return input_; }
+    bool noise_conditioned() const { return input_ == "gat"; }
     /// The network's stage split, for the TorchScript forms of networks that have one (the eager
     /// form is the reference path: the tiler runs it whole per tile).
     const std::optional<model::StagePlan>& stage_plan() const { return stages_; }

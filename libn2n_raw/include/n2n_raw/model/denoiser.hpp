@@ -33,6 +33,8 @@ struct NetConfig {
     /// conditioned domain of tensor/stabilised_domain.hpp: stabilised data plus noise-level maps;
     /// the output is then the 4 stabilised planes, and in_channels must be 8).
     std::string input = "raw";
+    /// input == "gat": the network expects the stabilised domain.
+    bool noise_conditioned() const { return input == "gat"; }
     /// Compact JSON, e.g. {"arch":"unet","features":48,"in_channels":4,"out_channels":4}.
     std::string to_json() const;
     /// Inverse of to_json; throws FormatError (field "net") on malformed text.
