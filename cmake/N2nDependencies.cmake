@@ -12,6 +12,8 @@ find_dependency(OpenMP)
 find_dependency(fmt)
 find_dependency(nlohmann_json)
 find_dependency(PNG)
+# zlib's CRC-32 is the checkpoint digest (libpng already needs zlib).
+find_dependency(ZLIB)
 find_dependency(TIFF)
 # FindHDF5 test-compiles C code, so a C++-only consumer project needs C enabled.
 get_property(_n2n_languages GLOBAL PROPERTY ENABLED_LANGUAGES)

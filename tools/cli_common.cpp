@@ -3,11 +3,13 @@
 
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/tensor/compute.hpp"
+#include "n2n_raw/train/dataset.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 
 namespace n2n::cli {
 
@@ -17,8 +19,8 @@ void add_mosaic_input_options(CLI::App& cmd, MosaicInputOptions& o) {
     group->add_option("--height", o.height, "Headerless dump: rows")->check(CLI::PositiveNumber);
     group->add_option("--phase", o.phase, "CFA phase of pixel (0, 0): RGGB, GRBG, GBRG or BGGR");
     group->add_option("--bits", o.bits, "Meaningful bits per sample")->check(CLI::Range(1, 16))->capture_default_str();
-    group->add_option("--black", o.black, "Black level, DN")->capture_default_str();
-    group->add_option("--white", o.white, "White level, DN (default 2^bits - 1)");
+    group->add_option("--black", o.black, "Black level, DN")->check(CLI::Range(0.0, 65535.0))->capture_default_str();
+    group->add_option("--white", o.white, "White level, DN (default 2^bits - 1)")->check(CLI::Range(1.0, 65535.0));
     group->add_flag("--big-endian", o.big_endian, "Headerless samples are big-endian");
 }
 
@@ -33,10 +35,47 @@ io::ReadOptions read_options(const MosaicInputOptions& o) {
     spec.bits = o.bits;
     spec.black = o.black;
     if (o.white >= 0) spec.white = o.white;
+    if (o.width > 0 || o.height > 0) {
+        if (o.width <= 0 || o.height <= 0)
+            throw ConfigError("", o.width <= 0 ? "--width" : "--height", "a headerless dump needs both --width and --height");
+        // A dump cannot say its CFA phase, and a wrong guess swaps colours without a word.
+        if (o.phase.empty()) throw ConfigError("", "--phase", "a headerless dump does not state its CFA phase: give it");
+    }
     if (o.width > 0 || o.height > 0)
         r.headerless = io::HeaderlessSpec{o.width, o.height, o.big_endian ? io::Endian::Big : io::Endian::Little, spec};
     if (!o.phase.empty()) r.png = spec;
     return r;
+}
+
+std::vector<std::filesystem::path> input_files(const std::vector<std::string>& inputs, const std::string& list_file) {
+    std::vector<std::filesystem::path> files;
+    const auto add_folder = [&](const std::filesystem::path& dir, train::DatasetKind kind) {
+        const auto found = train::FrameDataset::scan(kind, dir);
+        for (std::size_t i = 0; i < found.size(); ++i) files.push_back(found.file(i));
+    };
+    for (const auto& in : inputs) {
+        if (std::filesystem::is_directory(in)) {
+            add_folder(in, train::DatasetKind::RawFolder);
+        } else {
+            if (!std::filesystem::exists(in)) throw IoError(in, "input", "no such file or folder");
+            files.emplace_back(in);
+        }
+    }
+    if (!list_file.empty()) add_folder(list_file, train::DatasetKind::ListFile);
+    return files;
+}
+
+void require_distinct_stems(const std::vector<std::filesystem::path>& files,
+                            const std::function<std::string(const std::filesystem::path&)>& stem) {
+    std::map<std::string, std::filesystem::path> seen;
+    for (const auto& f : files) {
+        const auto [it, inserted] = seen.emplace(stem(f), f);
+        if (!inserted)
+            throw ConfigError(f.string(), "output name",
+                              fmt::format("{} and {} would both be written as {}: denoise them into different "
+                                          "folders (-o)",
+                                          it->second.string(), f.string(), it->first));
+    }
 }
 
 std::filesystem::path starting_model_path() {
@@ -92,7 +131,7 @@ std::vector<std::pair<std::string, noise::NoiseModel>> noise_levels(const NoiseL
 void add_compute_options(CLI::App& cmd, ComputeOptions& options) {
     cmd.add_option("--device", options.device, "Compute device: cpu, cuda or cuda:N")->capture_default_str();
     cmd.add_option("--threads", options.threads, "CPU threads for LibTorch (0 = OMP_NUM_THREADS, else one per core)")
-        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Range(0, 1024))
         ->capture_default_str();
 }
 

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <torch/types.h>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,16 @@ inline constexpr const char* kDefaultCapture = "/usr/share/doc/rawtran/IMG_5952.
 /// The starting model shipped with n2n (models/ of the source tree, or share/n2n_raw/models/ of
 /// an installation; $N2N_MODEL_DIR first). Throws IoError naming the places searched.
 std::filesystem::path starting_model_path();
+
+/// The files named by `inputs` (files, or folders searched recursively, side files such as
+/// METADATA skipped) and by the lines of `list_file` when given, in order. Throws IoError naming
+/// a missing input.
+std::vector<std::filesystem::path> input_files(const std::vector<std::string>& inputs, const std::string& list_file = {});
+
+/// Refuses inputs whose outputs would share a name (a/x.png and b/x.png both give x_denoised):
+/// ConfigError naming both files. `stem` maps an input to its output stem.
+void require_distinct_stems(const std::vector<std::filesystem::path>& files,
+                            const std::function<std::string(const std::filesystem::path&)>& stem);
 
 /// Options every compute-heavy sub-command takes.
 struct ComputeOptions {

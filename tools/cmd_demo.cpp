@@ -4,10 +4,12 @@
 // writes the denoised DNG, before/after PNGs and a summary.
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "option_checks.hpp"
 #include "train_progress.hpp"
 
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/flows/before_after.hpp"
+#include "n2n_raw/pipeline/isp.hpp"
 #include "n2n_raw/flows/denoise_frame.hpp"
 #include "n2n_raw/io/atomic_file.hpp"
 #include "n2n_raw/io/read_any.hpp"
@@ -44,19 +46,6 @@ struct DemoOptions {
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-std::vector<std::filesystem::path> collect_inputs(const std::vector<std::string>& inputs) {
-    std::vector<std::filesystem::path> files;
-    for (const auto& in : inputs) {
-        if (std::filesystem::is_directory(in)) {
-            const auto found = train::FrameDataset::scan(train::DatasetKind::RawFolder, in);
-            for (std::size_t i = 0; i < found.size(); ++i) files.push_back(found.file(i));
-        } else {
-            if (!std::filesystem::exists(in)) throw IoError(in, "input", "no such file or folder");
-            files.emplace_back(in);
-        }
-    }
-    return files;
-}
 
 double mean_of(const std::array<double, 4>& v) { return (v[0] + v[1] + v[2] + v[3]) / 4.0; }
 
@@ -100,7 +89,7 @@ nlohmann::json denoise_and_report(const infer::Model& model, const std::filesyst
 void run_demo(const DemoOptions& o) {
     const auto t_start = Clock::now();
     const torch::Device device = apply_compute(o.compute);
-    auto files = collect_inputs(o.inputs.empty() ? std::vector<std::string>{kDefaultCapture} : o.inputs);
+    auto files = input_files(o.inputs.empty() ? std::vector<std::string>{kDefaultCapture} : o.inputs);
     const std::filesystem::path out_dir = o.out_dir;
     std::filesystem::create_directories(out_dir);
 
@@ -133,10 +122,16 @@ void run_demo(const DemoOptions& o) {
     train::DatasetOptions dataset_options;
     dataset_options.on_skip = [progress = topt.on_event](const train::SkippedFile& skipped) { progress(skipped); };
     train::FrameDataset data(files, dataset_options);
-    train::TrainingFolder training(out_dir / "training");
+    // The demo's training folder is part of its output, which a rerun replaces.
+    train::TrainingFolder training(out_dir / "training", 0, train::ExistingRun::Overwrite);
     const auto t_train = Clock::now();
     const auto trained = train::train(data, topt, &training);
     const double train_seconds = seconds_since(t_train);
+    if (trained.last_epoch == 0 && o.from_scratch)
+        throw ConfigError("", "--minutes",
+                          fmt::format("{} min ended before the first epoch finished: the network is untrained, so "
+                                      "nothing was denoised; give more minutes",
+                                      o.minutes));
     const auto model = infer::Model::from_module(trained.net, trained.config, device, infer::Backend::Script);
 
     nlohmann::json summary{{"training_seconds", train_seconds},
@@ -167,6 +162,7 @@ void register_demo(CLI::App& app) {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     cmd->add_option("--patch", options->patch, "Training patch side in packed pixels (multiple of 64; the mosaic crop is twice that)")
+        ->check(positive_multiple_of(64))
         ->capture_default_str();
     cmd->add_option("--batch", options->batch, "Training batch size")->check(CLI::PositiveNumber)->capture_default_str();
     cmd->add_option("--features", options->features, "U-Net encoder width (the paper's is 48; smaller trains faster)")
@@ -182,7 +178,8 @@ void register_demo(CLI::App& app) {
     cmd->add_option("--fine-tune-lr", options->fine_tune_lr, "First learning rate when fine-tuning (halved 5 times)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    cmd->add_option("--ev", options->ev, "Exposure of the PNG renders in stops (default: metered to 18 % grey)");
+    cmd->add_option("--ev", options->ev, "Exposure of the PNG renders in stops (default: metered to 18 % grey)")
+        ->check(CLI::Range(-pipeline::kMaxExposureEv, pipeline::kMaxExposureEv));
     add_compute_options(*cmd, options->compute);
     cmd->callback([options] { run_demo(*options); });
 }

@@ -11,8 +11,11 @@
 //   <stem>_denoised.dng  with --dng: Bayer DNG in the input's DN and metadata
 //   <stem>_denoised_srgb.png  with --render: the simple ISP's 8-bit sRGB rendering
 #include "commands.hpp"
+#include "exit_codes.hpp"
 #include "infer_cli.hpp"
+#include "train_progress.hpp"
 
+#include "n2n_raw/error.hpp"
 #include "n2n_raw/flows/denoise_frame.hpp"
 #include "n2n_raw/io/read_any.hpp"
 
@@ -27,6 +30,7 @@ namespace n2n::cli {
 void register_denoise(CLI::App& app) {
     struct Options {
         std::vector<std::string> inputs;
+        std::string list;
         std::string out = ".";
         MosaicInputOptions mosaic;
         bool no_png = false, no_npy = false, mat = false, dng = false, render = false;
@@ -37,7 +41,12 @@ void register_denoise(CLI::App& app) {
                                    "Denoise raw mosaics (camera RAW, SIDD MAT frame, 16-bit PNG, headerless .raw); "
                                    "writes <stem>_denoised.png (16-bit mosaic in the input's DN) and "
                                    "<stem>_denoised.npy (float32 1 x H x W in [0, 1])");
-    cmd->add_option("files", o->inputs, "Input mosaics")->required()->check(CLI::ExistingFile);
+    cmd->add_option("files", o->inputs, "Input mosaics, or folders of them (searched recursively)")
+        ->check(CLI::ExistingPath);
+    cmd->add_option("--list", o->list, "Text file listing inputs, one path per line (# comments)")
+        ->check(CLI::ExistingFile);
+    cmd->footer("A file that cannot be read or denoised is reported and skipped; the others go on, and the exit "
+                "status is then 1 (2 or 3 when no file could be denoised).");
     cmd->add_option("-o,--out", o->out, "Output folder (created if missing)")->capture_default_str();
     add_mosaic_input_options(*cmd, o->mosaic);
     cmd->add_flag("--no-png", o->no_png, "Do not write the 16-bit PNG");
@@ -47,25 +56,39 @@ void register_denoise(CLI::App& app) {
     cmd->add_flag("--render", o->render, "Also write <stem>_denoised_srgb.png through the simple ISP (as `n2n render`)");
     add_model_options(*cmd, o->model);
     cmd->callback([o] {
+        const auto inputs = input_files(o->inputs, o->list);
+        if (inputs.empty()) throw ConfigError("", "files", "no input: give files, folders or --list");
+        const auto stem = [](const std::filesystem::path& p) { return p.stem().string() + "_denoised"; };
+        require_distinct_stems(inputs, stem);
         const io::ReadOptions read = read_options(o->mosaic);
         auto model = load_model(o->model);
-        const auto tiles = tile_options(o->model);
+        const auto tiles = tile_options(o->model, model);
         const std::filesystem::path dir = o->out;
         std::filesystem::create_directories(dir);
-        const std::size_t total = o->inputs.size();
+        const std::size_t total = inputs.size();
+        BatchFailures failures;
         for (std::size_t k = 0; k < total; ++k) {
-            const std::filesystem::path input = o->inputs[k];
+            const std::filesystem::path& input = inputs[k];
             const auto start = std::chrono::steady_clock::now();
-            const auto frame = io::read_any(input, read);
-            const auto denoised = flows::denoise_frame(model, frame, tiles);
-            const std::string stem = input.stem().string() + "_denoised";
-            flows::write_outputs(dir, stem, denoised,
-                                 {.png16 = !o->no_png, .npy = !o->no_npy, .mat = o->mat, .dng = o->dng, .render = o->render});
-            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            std::cerr << fmt::format("[{}/{}] {} ({}x{} {}) -> {} in {:.1f} s\n", k + 1, total, input.string(),
-                                     frame.mosaic.height(), frame.mosaic.width(), frame.meta.phase.name(),
-                                     (dir / stem).string(), seconds);
+            try {
+                const auto frame = io::read_any(input, read);
+                const auto denoised = flows::denoise_frame(model, frame, tiles);
+                flows::write_outputs(dir, stem(input), denoised,
+                                     {.png16 = !o->no_png, .npy = !o->no_npy, .mat = o->mat, .dng = o->dng,
+                                      .render = o->render});
+                const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                if (!quiet())
+                    std::cerr << fmt::format("[{}/{}] {} ({}x{} {}) -> {} in {:.1f} s\n", k + 1, total,
+                                             input.string(), frame.mosaic.height(), frame.mosaic.width(),
+                                             frame.meta.phase.name(), (dir / stem(input)).string(), seconds);
+            } catch (const NumericError&) {
+                throw;  // a broken model fails every file alike: stop at once
+            } catch (const Error& e) {
+                std::cerr << fmt::format("[{}/{}] {}: skipped: {}\n", k + 1, total, input.string(), e.what());
+                failures.add(std::current_exception());
+            }
         }
+        failures.finish(total);
     });
 }
 

@@ -90,7 +90,9 @@ void register_render(CLI::App& app) {
     cmd->add_option("--out-bits", options->out_bits, "Bits per output sample")->check(CLI::IsMember({8, 16}))->capture_default_str();
     cmd->add_option("--demosaic", options->demosaic, "bilinear or mhc (Malvar-He-Cutler)")->capture_default_str();
     cmd->add_option("--wb", options->wb, "as-shot, gray-world or gains R,G,B")->capture_default_str();
-    cmd->add_option("--ev", options->ev, "Exposure adjustment in stops")->capture_default_str();
+    cmd->add_option("--ev", options->ev, "Exposure adjustment in stops")
+        ->check(CLI::Range(-pipeline::kMaxExposureEv, pipeline::kMaxExposureEv))
+        ->capture_default_str();
     cmd->add_option("--tone", options->tone, "Tone curve after the transfer curve: none or smoothstep")->capture_default_str();
     cmd->add_option("--curve", options->transfer, "Transfer curve: srgb, gamma2.2 or linear")->capture_default_str();
     cmd->add_option("--side-by-side", options->side_by_side,

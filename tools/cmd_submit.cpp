@@ -41,7 +41,7 @@ void register_submit(CLI::App& app) {
         const auto noisy = io::read_sidd_blocks(o->noisy.path, o->noisy.variable);
         const auto phases = eval::block_phases(noisy.images, o->noisy.phases);
         auto model = load_model(o->model);
-        const auto result = eval::denoise_blocks(model, noisy, phases, tile_options(o->model), print_block_progress);
+        const auto result = eval::denoise_blocks(model, noisy, phases, tile_options(o->model, model), print_block_progress);
         const auto& denoised = result.blocks;
         const double seconds = result.seconds;
         std::cerr << '\n';

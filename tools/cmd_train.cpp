@@ -5,6 +5,7 @@
 // continues from it), checkpoint_epoch_NNNN.pt every --keep-every epochs, train_log.jsonl.
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "option_checks.hpp"
 #include "train_progress.hpp"
 
 #include "n2n_raw/error.hpp"
@@ -15,7 +16,10 @@
 
 #include <fmt/format.h>
 #include <torch/utils.h>
+#include <filesystem>
+#include <functional>
 #include <memory>
+#include <vector>
 
 namespace n2n::cli {
 namespace {
@@ -39,7 +43,9 @@ struct TrainCliOptions {
     int patch = 256;
     int patches_per_frame = 1;
     int workers = 2;
-    bool resume = false;
+    std::string resume;  ///< "" (a new run), "always" (--resume) or "auto" (resume when a checkpoint exists)
+    bool overwrite = false;
+    bool override_schedule = false;
     std::uint64_t seed = 0;
     std::string augment = "none";
     std::string sampler = "random";
@@ -54,7 +60,64 @@ struct TrainCliOptions {
 };
 
 
-void run_train(const TrainCliOptions& o) {
+// The schedule flags that a resume takes from the checkpoint: how each is shown, and how a
+// given one is carried over the stored schedule.
+struct ScheduleFlag {
+    const char* name;
+    std::function<std::string(const train::TrainOptions&)> value;
+    std::function<void(const train::TrainOptions& from, train::TrainOptions& to)> copy;
+};
+
+const std::vector<ScheduleFlag>& schedule_flags() {
+    using T = train::TrainOptions;
+    static const std::vector<ScheduleFlag> flags{
+        {"--epochs", [](const T& t) { return std::to_string(t.epochs); }, [](const T& f, T& t) { t.epochs = f.epochs; }},
+        {"--lr", [](const T& t) { return fmt::format("{:g}", t.lr); }, [](const T& f, T& t) { t.lr = f.lr; }},
+        {"--lr-step", [](const T& t) { return std::to_string(t.lr_step); },
+         [](const T& f, T& t) { t.lr_step = f.lr_step; }},
+        {"--gamma", [](const T& t) { return fmt::format("{:g}", t.gamma); }, [](const T& f, T& t) { t.gamma = f.gamma; }},
+        {"--batch", [](const T& t) { return std::to_string(t.loader.batch); },
+         [](const T& f, T& t) { t.loader.batch = f.loader.batch; }},
+        {"--patch", [](const T& t) { return std::to_string(t.loader.patch); },
+         [](const T& f, T& t) { t.loader.patch = f.loader.patch; }},
+        {"--patches-per-frame", [](const T& t) { return std::to_string(t.loader.patches_per_frame); },
+         [](const T& f, T& t) { t.loader.patches_per_frame = f.loader.patches_per_frame; }},
+        {"--sampler", [](const T& t) { return t.sampler == train::SamplerKind::Random ? "random" : "fixed"; },
+         [](const T& f, T& t) { t.sampler = f.sampler; }},
+        {"--augment", [](const T& t) { return std::to_string(static_cast<int>(t.loader.augment)); },
+         [](const T& f, T& t) { t.loader.augment = f.loader.augment; }},
+        {"--alignment", [](const T& t) { return t.loader.unify_by_shift ? "shift" : "reorder"; },
+         [](const T& f, T& t) { t.loader.unify_by_shift = f.loader.unify_by_shift; }},
+    };
+    return flags;
+}
+
+// A resume continues the checkpoint's run: its stored schedule replaces the options. A schedule
+// flag given on the command line that disagrees is an error, unless --override-schedule says it
+// is meant; then the given flags (only those) replace the stored values. The seed is always the
+// checkpoint's (the trainer keeps it).
+void resume_schedule(const CLI::App& cmd, train::TrainOptions& t, const std::filesystem::path& checkpoint,
+                     bool override_schedule) {
+    train::TrainOptions stored = t;
+    train::apply_checkpoint_schedule(model::load_checkpoint(checkpoint).train_state, stored);
+    std::vector<const ScheduleFlag*> conflicts;
+    for (const auto& flag : schedule_flags())
+        if (cmd.count(flag.name) > 0 && flag.value(t) != flag.value(stored)) conflicts.push_back(&flag);
+    if (!conflicts.empty() && !override_schedule) {
+        std::vector<std::string> described;
+        for (const auto* flag : conflicts)
+            described.push_back(fmt::format("{} {} (the run has {})", flag->name, flag->value(t), flag->value(stored)));
+        throw ConfigError(checkpoint.string(), conflicts.front()->name,
+                          fmt::format("--resume continues the stored schedule, but {} differ: drop them, or add "
+                                      "--override-schedule to change the run",
+                                      fmt::join(described, ", ")));
+    }
+    for (const auto* flag : conflicts) flag->copy(t, stored);
+    t = stored;
+    t.resume_keeps_schedule = false;  // t is the schedule now: stored values plus any override
+}
+
+void run_train(const CLI::App& cmd, const TrainCliOptions& o) {
     if (o.data.empty() == o.list.empty())
         throw ConfigError("", "--data/--list", "give exactly one of --data FOLDER or --list FILE");
     const auto progress = progress_printer();
@@ -97,7 +160,14 @@ void run_train(const TrainCliOptions& o) {
     t.loader.unify_by_shift = o.alignment == "shift";
     t.sampler = o.sampler == "fixed" ? train::SamplerKind::FixLocation : train::SamplerKind::Random;
     t.device = o.compute.device;
-    if (o.resume) t.resume_from = train::TrainingFolder::last_checkpoint(o.out);
+    const auto last = train::TrainingFolder::last_checkpoint(o.out);
+    const bool resume = o.resume == "always" || (o.resume == "auto" && std::filesystem::exists(last));
+    if (resume) {
+        if (o.overwrite) throw ConfigError("", "--overwrite", "--resume continues a run, --overwrite replaces it: give one");
+        if (!std::filesystem::exists(last)) throw ConfigError(last.string(), "--resume", "no checkpoint to resume from");
+        resume_schedule(cmd, t, last, o.override_schedule);
+        t.resume_from = last;
+    }
     t.max_minutes = o.minutes;
     if (o.budget_minutes > 0) {
         // Fit the whole schedule (5 lr halvings, the Λ ramp) into the budget from a measured step.
@@ -113,13 +183,18 @@ void run_train(const TrainCliOptions& o) {
     }
     t.on_event = progress;
     apply_compute(o.compute);
-    train::TrainingFolder folder(o.out, o.keep_every, o.resume);
+    train::TrainingFolder folder(o.out, o.keep_every,
+                                 resume        ? train::ExistingRun::Resume
+                                 : o.overwrite ? train::ExistingRun::Overwrite
+                                               : train::ExistingRun::Refuse);
     fmt::print(stderr, "n2n train: {} frames, {} batches of {} per epoch, device {}, {} CPU threads\n", data.size(),
                train::batches_per_epoch(data, t.loader), o.batch, o.compute.device, torch::get_num_threads());
     const auto result = train::train(data, t, &folder);
-    fmt::print("trained to epoch {}{}; checkpoint: {}\n", result.last_epoch,
-               result.stopped_early ? " (stopped by --minutes)" : "",
-               train::TrainingFolder::last_checkpoint(o.out).string());
+    if (resume && result.history.empty() && !result.stopped_early)
+        fmt::print("the run had already finished at epoch {}; checkpoint: {}\n", result.last_epoch, last.string());
+    else
+        fmt::print("trained to epoch {}{}; checkpoint: {}\n", result.last_epoch,
+                   result.stopped_early ? " (stopped by --minutes)" : "", last.string());
     if (data.bad_files() > 0) fmt::print("{} unreadable or too small files were skipped\n", data.bad_files());
 }
 
@@ -177,17 +252,25 @@ Files that cannot be read are skipped with a warning (or stop the run with --on-
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
     cmd->add_option("--patch", o->patch, "Patch side in packed pixels (multiple of 64)")
-        ->check(CLI::PositiveNumber)
+        ->check(positive_multiple_of(64))
         ->capture_default_str();
     cmd->add_option("--patches-per-frame", o->patches_per_frame, "Patches taken from each frame per epoch")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     add_compute_options(*cmd, o->compute);
     cmd->add_option("--workers", o->workers, "Data loading threads (0 = load on the training thread)")
-        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Range(0, 64))
         ->capture_default_str();
-    cmd->add_flag("--resume", o->resume, "Continue from <out>/checkpoint_last.pt exactly where it stopped");
-    cmd->add_option("--seed", o->seed, "Seed of every random choice (crops, flips, sub-sampling, init)")
+    cmd->add_option("--resume", o->resume,
+                    "Continue from <out>/checkpoint_last.pt exactly where it stopped, with its stored schedule; "
+                    "`--resume auto`: resume when the checkpoint exists, else start (for requeued jobs)")
+        ->expected(0, 1)
+        ->default_str("always")
+        ->check(CLI::IsMember({"always", "auto"}));
+    cmd->add_flag("--overwrite", o->overwrite, "Replace a run already in --out (without it, an existing run is refused)");
+    cmd->add_flag("--override-schedule", o->override_schedule,
+                  "With --resume: use the schedule flags given here instead of the checkpoint's");
+    cmd->add_option("--seed", o->seed, "Seed of every random choice (crops, flips, sub-sampling, init; a resume keeps the checkpoint's)")
         ->capture_default_str();
     cmd->add_option("--augment", o->augment,
                     "Bayer-preserving augmentation: none, flips, flips+transpose (transpose swaps Gr/Gb filters)")
@@ -215,10 +298,10 @@ Files that cannot be read are skipped with a warning (or stop the run with --on-
         ->check(CLI::IsMember({"skip", "stop"}))
         ->capture_default_str();
     cmd->add_option("--cache-gb", o->cache_gb, "Memory for decoded frames, GiB")
-        ->check(CLI::PositiveNumber)
+        ->check(CLI::Range(0.001, 1048576.0))
         ->capture_default_str();
     add_mosaic_input_options(*cmd, o->mosaic);
-    cmd->callback([o] { run_train(*o); });
+    cmd->callback([cmd, o] { run_train(*cmd, *o); });
 }
 
 }  // namespace n2n::cli

@@ -40,7 +40,7 @@ void register_validate(CLI::App& app) {
         const auto phones = eval::block_phones(noisy.images, o->noisy.phases);
         auto model = load_model(o->model);
         std::cerr << fmt::format("model: {} on {}\n", model.description(), model.device().str());
-        const auto denoised = eval::denoise_blocks(model, noisy, phases, tile_options(o->model), print_block_progress);
+        const auto denoised = eval::denoise_blocks(model, noisy, phases, tile_options(o->model, model), print_block_progress);
         const double seconds = denoised.seconds;
         std::cerr << '\n';
         const auto report = eval::score_blocks(denoised.blocks, gt, phones);

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "infer_cli.hpp"
 
+#include "option_checks.hpp"
+#include "train_progress.hpp"
+
+#include "n2n_raw/error.hpp"
+
 #include <fmt/format.h>
 #include <iostream>
 
@@ -15,11 +20,12 @@ void add_model_options(CLI::App& cmd, ModelOptions& options) {
         ->check(CLI::IsMember({"eager", "script"}))
         ->capture_default_str();
     cmd.add_option("--tile", options.tile, "Core tile side in packed pixels (multiple of 32; 0 = whole frame at once)")
-        ->check(CLI::NonNegativeNumber)
+        ->check(zero_or_multiple_of(32))
         ->capture_default_str();
     cmd.add_option("--halo", options.halo,
-                   "Context around each tile in packed pixels (-1 = the network's receptive radius: tiled equals "
-                   "untiled)")
+                   "Context around each tile in packed pixels (-1 = what makes tiled equal untiled; larger values are "
+                   "allowed, smaller ones are refused since they show seams)")
+        ->check(CLI::Range(-1, 1 << 20))
         ->capture_default_str();
     cmd.add_flag("--channels-last", options.channels_last, "Feed the network channels-last tensors");
     add_compute_options(cmd, options.compute);
@@ -33,7 +39,12 @@ infer::Model load_model(const ModelOptions& options) {
     return model;
 }
 
-infer::TileOptions tile_options(const ModelOptions& options) {
+infer::TileOptions tile_options(const ModelOptions& options, const infer::Model& model) {
+    if (options.halo >= 0 && options.halo < infer::exact_halo(model))
+        throw ConfigError(options.path, "--halo",
+                          fmt::format("{} packed pixels is less than the {} this network needs: tiles would show seams "
+                                      "(give -1 for the exact halo, or a larger one)",
+                                      options.halo, infer::exact_halo(model)));
     infer::TileOptions t;
     t.tile = options.tile;
     t.halo = options.halo;
@@ -49,6 +60,7 @@ void add_noisy_blocks_options(CLI::App& cmd, NoisyBlocksOptions& options, const 
 }
 
 void print_block_progress(std::ptrdiff_t done, std::ptrdiff_t total) {
+    if (quiet()) return;
     std::cerr << fmt::format("\rdenoised {}/{} images", done, total) << std::flush;
 }
 

@@ -27,7 +27,9 @@ void add_model_options(CLI::App& cmd, ModelOptions& options);
 /// Applies the thread count and loads the model on the chosen device (ConfigError field "device").
 infer::Model load_model(const ModelOptions& options);
 
-infer::TileOptions tile_options(const ModelOptions& options);
+/// The tiling of --tile/--halo for `model`. Throws ConfigError (field "--halo") for a halo below
+/// the network's exact one: tiles would show seams.
+infer::TileOptions tile_options(const ModelOptions& options, const infer::Model& model);
 
 /// A SIDD block file to denoise and where the CFA phase of each image comes from.
 struct NoisyBlocksOptions {

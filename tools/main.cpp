@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: MIT
 // `n2n`: train, run and evaluate Neighbor2Neighbor raw denoisers from the command line.
 #include "commands.hpp"
-
-#include "n2n_raw/error.hpp"
+#include "exit_codes.hpp"
+#include "option_checks.hpp"
+#include "train_progress.hpp"
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
-#include <iostream>
+#include <cstdio>
 
 int main(int argc, char** argv) {
+    // Results on stdout reach a pipe or log as each line is done, not at exit.
+    std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
     CLI::App app{"n2n: self-supervised (Neighbor2Neighbor) denoising of raw camera images"};
     app.require_subcommand(1);
+    // Given before or after the sub-command; set as soon as it is parsed, before any command runs.
+    app.fallthrough();
+    app.add_flag_callback("-q,--quiet", [] { n2n::cli::set_quiet(true); }, "No progress lines (warnings, errors and "
+                                                                         "results are still printed)")
+        ->trigger_on_parse();
     app.set_version_flag("--version", std::string("n2n_raw ") + N2N_VERSION);
+    app.footer(n2n::cli::exit_code_table());
     n2n::cli::register_pack(app);
     n2n::cli::register_train(app);
     n2n::cli::register_denoise(app);
@@ -22,16 +30,6 @@ int main(int argc, char** argv) {
     n2n::cli::register_demo(app);
     n2n::cli::register_synth(app);
     n2n::cli::register_eval(app);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        return app.exit(e);
-    } catch (const n2n::Error& e) {
-        std::cerr << fmt::format("n2n: error: {}\n", e.what());
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << fmt::format("n2n: unexpected error: {}\n", e.what());
-        return 3;
-    }
-    return 0;
+    n2n::cli::refuse_non_finite_numbers(app);
+    return n2n::cli::run_and_map_exit_code(app, argc, argv);
 }

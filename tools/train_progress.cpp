@@ -14,6 +14,8 @@
 namespace n2n::cli {
 namespace {
 
+bool quiet_flag = false;
+
 std::string format_duration(double seconds) {
     const auto s = static_cast<long long>(std::max(0.0, seconds));
     return fmt::format("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
@@ -28,6 +30,7 @@ struct Printer {
 
     void operator()(const train::EpochStarted&) { last_line = std::chrono::steady_clock::now(); }
     void operator()(const train::StepDone& e) {
+        if (quiet_flag) return;
         const auto now = std::chrono::steady_clock::now();
         const bool last = e.step == e.steps;
         if (!last && (!terminal || now - last_line <= std::chrono::seconds(1))) return;
@@ -37,7 +40,7 @@ struct Printer {
                    format_duration(e.seconds_left), terminal ? "   " : "\n");
     }
     void operator()(const train::EpochFinished&) const {
-        if (terminal) fmt::print(stderr, "\n");
+        if (terminal && !quiet_flag) fmt::print(stderr, "\n");
     }
     void operator()(const train::TimeLimitReached& e) const {
         fmt::print(stderr, "{}n2n: the {:g}-minute limit was reached in epoch {}; its partial progress is not "
@@ -50,6 +53,9 @@ struct Printer {
 };
 
 }  // namespace
+
+void set_quiet(bool quiet) { quiet_flag = quiet; }
+bool quiet() { return quiet_flag; }
 
 train::TrainEventHandler progress_printer() {
     auto printer = std::make_shared<Printer>();

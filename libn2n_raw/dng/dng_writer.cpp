@@ -8,16 +8,26 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <fmt/format.h>
 #include <ostream>
 
 namespace n2n::dng {
 namespace {
 
-// Not in libtiff 4.5's tag table (DNG 1.2).
+// Not in libtiff 4.5's IFD 0 tag table: DNG 1.2's NoiseReductionApplied, and the TIFF/EP capture
+// tags that DNG allows in IFD 0, where dcraw and LibRaw read them (noise work depends on ISO and
+// exposure, so a denoised DNG must keep them).
 constexpr ttag_t kNoiseReductionApplied = 50935;
+constexpr ttag_t kExposureTime = 33434, kFNumber = 33437, kIsoSpeedRatings = 34855, kDateTimeOriginal = 36867,
+                 kFocalLength = 37386;
 const TIFFFieldInfo kExtraFields[] = {
     {kNoiseReductionApplied, 1, 1, TIFF_RATIONAL, FIELD_CUSTOM, 1, 0, const_cast<char*>("NoiseReductionApplied")},
+    {kExposureTime, 1, 1, TIFF_RATIONAL, FIELD_CUSTOM, 1, 0, const_cast<char*>("ExposureTime")},
+    {kFNumber, 1, 1, TIFF_RATIONAL, FIELD_CUSTOM, 1, 0, const_cast<char*>("FNumber")},
+    {kIsoSpeedRatings, 1, 1, TIFF_SHORT, FIELD_CUSTOM, 1, 0, const_cast<char*>("ISOSpeedRatings")},
+    {kDateTimeOriginal, -1, -1, TIFF_ASCII, FIELD_CUSTOM, 1, 0, const_cast<char*>("DateTimeOriginal")},
+    {kFocalLength, 1, 1, TIFF_RATIONAL, FIELD_CUSTOM, 1, 0, const_cast<char*>("FocalLength")},
 };
 
 void set_matrix(io::detail::MemoryTiff& tiff, ttag_t tag, const Matrix3& m, const char* field) {
@@ -39,7 +49,7 @@ std::vector<std::uint8_t> encode_dng(ImageView<const std::uint16_t> mosaic, cons
 
     io::detail::MemoryTiff tiff(name);
     TIFF* t = tiff.get();
-    tiff.check(TIFFMergeFieldInfo(t, kExtraFields, 1) == 0, "NoiseReductionApplied");
+    tiff.check(TIFFMergeFieldInfo(t, kExtraFields, static_cast<std::uint32_t>(std::size(kExtraFields))) == 0, "extra tags");
 
     const auto width = static_cast<std::uint32_t>(mosaic.width()), height = static_cast<std::uint32_t>(mosaic.height());
     // The full-resolution raw image lives in IFD 0 (NewSubFileType 0): LibRaw and dcraw both read it.
@@ -62,6 +72,18 @@ std::vector<std::uint8_t> encode_dng(ImageView<const std::uint16_t> mosaic, cons
     std::string model = options.unique_camera_model;
     if (model.empty()) model = meta.camera.empty() ? "n2n_raw" : meta.camera;
     tiff.check(TIFFSetField(t, TIFFTAG_UNIQUECAMERAMODEL, model.c_str()) == 1, "UniqueCameraModel");
+    if (!meta.make.empty()) tiff.check(TIFFSetField(t, TIFFTAG_MAKE, meta.make.c_str()) == 1, "Make");
+    if (!meta.model.empty()) tiff.check(TIFFSetField(t, TIFFTAG_MODEL, meta.model.c_str()) == 1, "Model");
+    if (!meta.capture_time.empty()) {
+        tiff.check(TIFFSetField(t, TIFFTAG_DATETIME, meta.capture_time.c_str()) == 1, "DateTime");
+        tiff.check(TIFFSetField(t, kDateTimeOriginal, meta.capture_time.c_str()) == 1, "DateTimeOriginal");
+    }
+    if (meta.exposure_time_s) tiff.check(TIFFSetField(t, kExposureTime, *meta.exposure_time_s) == 1, "ExposureTime");
+    if (meta.f_number) tiff.check(TIFFSetField(t, kFNumber, *meta.f_number) == 1, "FNumber");
+    if (meta.focal_length_mm) tiff.check(TIFFSetField(t, kFocalLength, *meta.focal_length_mm) == 1, "FocalLength");
+    if (meta.iso)
+        tiff.check(TIFFSetField(t, kIsoSpeedRatings, static_cast<int>(std::clamp(std::lround(*meta.iso), 1L, 65535L))) == 1,
+                   "ISOSpeedRatings");
 
     const std::uint16_t repeat[2] = {2, 2};
     tiff.check(TIFFSetField(t, TIFFTAG_CFAREPEATPATTERNDIM, repeat) == 1, "CFARepeatPatternDim");

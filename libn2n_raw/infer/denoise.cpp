@@ -138,14 +138,27 @@ torch::Tensor run_stabilised(const Model& model, const torch::Tensor& x, const T
 
 }  // namespace
 
+std::int64_t exact_halo(const Model& model) {
+    if (const auto& plan = model.stage_plan()) return std::max(plan->halo_head, plan->halo_tail);
+    return model.receptive_radius();
+}
+
 torch::Tensor denoise_packed(const Model& model, const torch::Tensor& packed, const TileOptions& options) {
     const bool batched = packed.dim() == 4;
     if ((!batched && packed.dim() != 3) || packed.size(batched ? 1 : 0) != 4)
         throw ConfigError("", "input", fmt::format("expected a packed N x 4 x H x W or 4 x H x W tensor, got {}",
                                                    fmt::join(packed.sizes(), " x ")));
+    if (options.tile < 0 || options.tile % model.required_multiple() != 0)
+        throw ConfigError("", "tile",
+                          fmt::format("{} is not 0 (whole frame) or a multiple of {}, the network's multiple",
+                                      options.tile, model.required_multiple()));
+    if (options.halo < -1) throw ConfigError("", "halo", fmt::format("{} is neither -1 (exact) nor a width >= 0", options.halo));
     c10::InferenceMode guard;
     const torch::Tensor x = (batched ? packed : packed.unsqueeze(0)).to(model.device(), torch::kFloat32);
     torch::Tensor out = model.noise_conditioned() ? run_stabilised(model, x, options) : run_network(model, x, options);
+    if (!torch::isfinite(out).all().item<bool>())
+        throw NumericError("", "model output",
+                           "the network produced NaN or Inf: the model is broken (a diverged training run?)");
     // In place saves a full-frame copy, but only on a buffer we own: a loaded module may return
     // (a view of) its input, which can be the caller's tensor.
     if (options.clip) out = out.is_alias_of(packed) ? out.clamp(0.0, 1.0) : out.clamp_(0.0, 1.0);

@@ -4,6 +4,7 @@
 #include "n2n_raw/deploy/torchscript.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/model/checkpoint.hpp"
+#include "n2n_raw/tensor/compute.hpp"
 
 #include <fmt/format.h>
 #include <torch/script.h>
@@ -25,6 +26,7 @@ torch::jit::Module optimized(const torch::jit::Module& module) {
 
 Model Model::from_module(std::shared_ptr<model::Denoiser> net, const model::NetConfig& config,
                          const torch::Device& device, Backend backend) {
+    use_default_threads();  // every core unless the application chose (LibTorch may start with one)
     Model m(device);
     net->to(device);
     net->eval();
@@ -47,6 +49,7 @@ Model Model::from_checkpoint(const std::filesystem::path& path, const torch::Dev
 }
 
 Model Model::from_torchscript(const std::filesystem::path& path, const torch::Device& device, bool optimize) {
+    use_default_threads();
     if (!std::filesystem::exists(path)) throw IoError(path.string(), "model", "no such file");
     torch::jit::Module module;
     try {
@@ -71,8 +74,10 @@ Model Model::from_torchscript(const std::filesystem::path& path, const torch::De
 Model Model::load(const std::filesystem::path& path, const torch::Device& device, Backend backend) {
     try {
         return from_checkpoint(path, device, backend);
-    } catch (const FormatError&) {
-        // Not our checkpoint: an exported TorchScript module is the other accepted form.
+    } catch (const FormatError& e) {
+        // A torch archive without our "format" record is not a checkpoint: an exported TorchScript
+        // module is the other accepted form. Any other failure (a damaged checkpoint) is final.
+        if (e.field() != "format") throw;
     }
     return from_torchscript(path, device, backend == Backend::Script);
 }

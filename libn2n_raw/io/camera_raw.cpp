@@ -10,9 +10,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <fmt/format.h>
+#include <fstream>
+#include <iterator>
 #include <libraw/libraw.h>
 #include <memory>
+#include <vector>
 
 namespace n2n::io {
 namespace {
@@ -43,6 +47,27 @@ void on_data_error(void* data, const char* /*file*/, const int offset) {
     if (errors->count++ == 0) errors->first_offset = offset;
 }
 
+// LibRaw also "identifies" headerless files by their exact byte count (a table of old cameras),
+// so a user's sensor dump of a matching size decodes as garbage. Formats with a header do not
+// depend on the count: if one trailing byte changes what LibRaw sees, only the size spoke.
+// TIFF-based files (DNG, CR2, NEF, ARW, PEF, ...) are recognised by their header and skip the
+// probe, which copies the file.
+bool identified_only_by_size(const std::string& file, const libraw_data_t& opened) {
+    std::ifstream in(file, std::ios::binary);
+    char head[4] = {};
+    in.read(head, 4);
+    if (in.gcount() == 4 && (std::memcmp(head, "II*\0", 4) == 0 || std::memcmp(head, "MM\0*", 4) == 0)) return false;
+    in.seekg(0);
+    std::vector<char> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    bytes.push_back(0);
+    LibRawHandle probe(libraw_init(0));
+    if (!probe) return false;
+    if (libraw_open_buffer(probe.get(), bytes.data(), bytes.size()) != LIBRAW_SUCCESS) return true;
+    return std::strcmp(probe->idata.make, opened.idata.make) != 0 ||
+           std::strcmp(probe->idata.model, opened.idata.model) != 0 ||
+           probe->sizes.raw_width != opened.sizes.raw_width || probe->sizes.raw_height != opened.sizes.raw_height;
+}
+
 // DNG/dcraw "flip" (bit 0 mirror x, bit 1 mirror y, bit 2 transpose) -> EXIF Orientation.
 int exif_orientation(int flip) {
     static constexpr int kExif[8] = {1, 2, 4, 3, 5, 8, 6, 7};
@@ -61,6 +86,11 @@ RawFrame read_camera_raw(const std::filesystem::path& path, const CameraRawOptio
     DataErrors data_errors;
     libraw_set_dataerror_handler(raw.get(), on_data_error, &data_errors);
     check(libraw_open_file(raw.get(), file.c_str()), file, "libraw_open_file");
+    if (identified_only_by_size(file, *raw))
+        throw ConfigError(file, "width",
+                          fmt::format("LibRaw recognises this file only by its size (as a {} {}); it looks like a "
+                                      "headerless dump: give --width, --height, --phase and --bits",
+                                      raw->idata.make, raw->idata.model));
 
     const libraw_iparams_t& id = raw->idata;
     const unsigned filters = id.filters;
@@ -156,6 +186,8 @@ RawFrame read_camera_raw(const std::filesystem::path& path, const CameraRawOptio
     RawMetadata& m = frame.meta;
     m.source = file;
     m.camera = fmt::format("{} {}", id.make, id.model);
+    m.make = id.make;
+    m.model = id.model;
     m.phase = phase->cropped(area.row, area.col);
     m.levels = levels.cropped(area.row, area.col);
     // Bits: enough to hold the white level.
@@ -192,6 +224,17 @@ RawFrame read_camera_raw(const std::filesystem::path& path, const CameraRawOptio
     }
     if (raw->other.iso_speed > 0) m.iso = raw->other.iso_speed;
     if (raw->other.shutter > 0) m.exposure_time_s = raw->other.shutter;
+    if (raw->other.aperture > 0) m.f_number = raw->other.aperture;
+    if (raw->other.focal_len > 0) m.focal_length_mm = raw->other.focal_len;
+    // LibRaw turns the EXIF date into time_t with mktime (local time); localtime gives it back.
+    if (raw->other.timestamp > 0) {
+        std::tm local{};
+        const std::time_t stamp = raw->other.timestamp;
+        if (localtime_r(&stamp, &local) != nullptr) {
+            char text[20];
+            if (std::strftime(text, sizeof text, "%Y:%m:%d %H:%M:%S", &local) == 19) m.capture_time = text;
+        }
+    }
     m.orientation = exif_orientation(s.flip);
     return frame;
 }

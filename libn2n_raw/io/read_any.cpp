@@ -39,7 +39,35 @@ FileKind detect_file_kind(const std::filesystem::path& path, const ReadOptions& 
     return FileKind::CameraRaw;
 }
 
-RawFrame read_any(const std::filesystem::path& path, const ReadOptions& options) {
+namespace {
+
+// A wrong --bits or --white (10 given for 14-bit data) puts most samples above white; a few
+// hot or saturated pixels above it are normal, so only a clear excess is refused.
+constexpr double kMaxFractionAboveWhite = 0.01;
+
+void check_white_level(const RawFrame& frame) {
+    const float white = frame.meta.levels.white;
+    const auto view = frame.mosaic.view();
+    std::ptrdiff_t above = 0;
+    float highest = white;
+    for (std::ptrdiff_t r = 0; r < view.height(); ++r) {
+        const float* row = view.row(r);
+        for (std::ptrdiff_t c = 0; c < view.width(); ++c)
+            if (row[c] > white) {
+                ++above;
+                highest = std::max(highest, row[c]);
+            }
+    }
+    const auto total = static_cast<double>(view.height() * view.width());
+    if (total > 0 && static_cast<double>(above) > kMaxFractionAboveWhite * total)
+        throw FormatError(frame.meta.source, "white level",
+                          fmt::format("{} of {} samples ({:.1f} %) are above the white level {} (highest {}): the bit "
+                                      "depth or white level is wrong (check --bits / --white)",
+                                      above, view.height() * view.width(), 100.0 * static_cast<double>(above) / total,
+                                      white, highest));
+}
+
+RawFrame read_by_kind(const std::filesystem::path& path, const ReadOptions& options) {
     const std::string file = path.string();
     switch (detect_file_kind(path, options)) {
     case FileKind::Headerless:
@@ -64,6 +92,15 @@ RawFrame read_any(const std::filesystem::path& path, const ReadOptions& options)
                                       "phase and bit depth",
                                       e.detail()));
     }
+}
+
+}  // namespace
+
+RawFrame read_any(const std::filesystem::path& path, const ReadOptions& options) {
+    RawFrame frame = read_by_kind(path, options);
+    if (frame.meta.source.empty()) frame.meta.source = path.string();
+    check_white_level(frame);
+    return frame;
 }
 
 }  // namespace n2n::io

@@ -6,13 +6,20 @@
 
 #include <fmt/format.h>
 #include <torch/torch.h>
+#include <sstream>
+#include <zlib.h>
 
 
 namespace n2n::model {
 namespace {
 
 constexpr const char* kFormat = "n2n_raw-checkpoint";
-constexpr std::int64_t kVersion = 1;
+constexpr std::int64_t kVersion = 2;
+constexpr std::int64_t kFirstVersionWithDigest = 2;
+
+std::int64_t crc32_of(const void* data, std::size_t size) {
+    return static_cast<std::int64_t>(crc32_z(crc32(0L, Z_NULL, 0), static_cast<const Bytef*>(data), size));
+}
 
 std::string read_string(torch::serialize::InputArchive& archive, const char* key, const std::string& file) {
     c10::IValue v;
@@ -27,19 +34,46 @@ std::int64_t read_int(torch::serialize::InputArchive& archive, const char* key, 
     return v.toInt();
 }
 
-torch::serialize::InputArchive open_archive(const std::filesystem::path& path, const torch::Device& device) {
-    if (!std::filesystem::exists(path)) throw IoError(path.string(), "checkpoint", "no such file");
+// The checkpoint's records, read from the verified payload (version 2) or from the file itself
+// (version 1, which has no digest). The payload bytes stay alive as long as the archive.
+struct OpenedArchive {
     torch::serialize::InputArchive archive;
+    torch::Tensor payload;
+};
+
+OpenedArchive open_archive(const std::filesystem::path& path, const torch::Device& device) {
+    const std::string file = path.string();
+    if (!std::filesystem::exists(path)) throw IoError(file, "checkpoint", "no such file");
+    OpenedArchive opened;
+    auto& outer = opened.archive;
     try {
-        archive.load_from(path.string(), device);
+        outer.load_from(file, device);
     } catch (const c10::Error& e) {
-        throw FormatError(path.string(), "checkpoint", fmt::format("not a torch archive: {}", e.what_without_backtrace()));
+        throw FormatError(file, "checkpoint", fmt::format("not a torch archive: {}", e.what_without_backtrace()));
     }
-    if (read_string(archive, "format", path.string()) != kFormat)
-        throw FormatError(path.string(), "format", "not an n2n_raw checkpoint");
-    if (const auto v = read_int(archive, "version", path.string()); v != kVersion)
-        throw FormatError(path.string(), "version", fmt::format("version {} is not supported (expected {})", v, kVersion));
-    return archive;
+    if (read_string(outer, "format", file) != kFormat) throw FormatError(file, "format", "not an n2n_raw checkpoint");
+    const auto version = read_int(outer, "version", file);
+    if (version < 1 || version > kVersion)
+        throw FormatError(file, "version", fmt::format("version {} is not supported (1 to {})", version, kVersion));
+    if (version < kFirstVersionWithDigest) return opened;
+    const std::int64_t stored = read_int(outer, "digest", file);
+    if (!outer.try_read("payload", opened.payload) || opened.payload.scalar_type() != torch::kUInt8)
+        throw FormatError(file, "payload", "missing: the file is damaged");
+    opened.payload = opened.payload.to(torch::kCPU).contiguous();
+    const std::int64_t actual = crc32_of(opened.payload.data_ptr(), static_cast<std::size_t>(opened.payload.numel()));
+    if (stored != actual)
+        throw FormatError(file, "digest",
+                          fmt::format("the file is damaged: its contents give CRC-32 {:08x}, it stores {:08x}", actual,
+                                      stored));
+    torch::serialize::InputArchive inner;
+    try {
+        inner.load_from(static_cast<const char*>(opened.payload.data_ptr()),
+                        static_cast<std::size_t>(opened.payload.numel()), device);
+    } catch (const c10::Error& e) {
+        throw FormatError(file, "payload", fmt::format("not a torch archive: {}", e.what_without_backtrace()));
+    }
+    opened.archive = std::move(inner);
+    return opened;
 }
 
 }  // namespace
@@ -60,10 +94,22 @@ void save_checkpoint(const std::filesystem::path& path, Denoiser& net, const Net
         optimizer->save(optimizer_archive);
         archive.write("optimizer", optimizer_archive);
     }
+    // The digest needs the bytes, so the records are serialised first and stored, with their
+    // CRC-32, as one byte tensor of an outer archive.
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    const std::string payload = bytes.str();
+    torch::serialize::OutputArchive file_archive;
+    file_archive.write("format", c10::IValue(std::string(kFormat)));
+    file_archive.write("version", c10::IValue(kVersion));
+    file_archive.write("digest", c10::IValue(crc32_of(payload.data(), payload.size())));
+    file_archive.write("payload",
+                       torch::from_blob(const_cast<char*>(payload.data()), {static_cast<std::int64_t>(payload.size())},
+                                        torch::kUInt8));
     // LibTorch writes by file name; io's helper makes the file appear whole (a crash leaves the old one).
     io::write_file_atomically(path, [&](const std::filesystem::path& tmp) {
         try {
-            archive.save_to(tmp.string());
+            file_archive.save_to(tmp.string());
         } catch (const c10::Error& e) {
             throw IoError(path.string(), "checkpoint", fmt::format("cannot write: {}", e.what_without_backtrace()));
         }
@@ -71,7 +117,8 @@ void save_checkpoint(const std::filesystem::path& path, Denoiser& net, const Net
 }
 
 LoadedModel load_checkpoint(const std::filesystem::path& path, const torch::Device& device) {
-    auto archive = open_archive(path, torch::kCPU);
+    auto opened = open_archive(path, torch::kCPU);
+    auto& archive = opened.archive;
     LoadedModel out;
     out.config = NetConfig::from_json(read_string(archive, "net", path.string()));
     out.epoch = static_cast<int>(read_int(archive, "epoch", path.string()));
@@ -85,6 +132,9 @@ LoadedModel load_checkpoint(const std::filesystem::path& path, const torch::Devi
         throw FormatError(path.string(), "model",
                           fmt::format("weights do not match {}: {}", out.config.to_json(), e.what_without_backtrace()));
     }
+    for (const auto& p : out.net->parameters())
+        if (!torch::isfinite(p).all().item<bool>())
+            throw FormatError(path.string(), "model", "the weights hold NaN or Inf (saved from a diverged run?)");
     out.net->to(device);
     out.net->eval();
     return out;
@@ -95,9 +145,9 @@ void load_optimizer_state(const std::filesystem::path& path, torch::optim::Optim
     torch::Device device = torch::kCPU;
     for (const auto& group : optimizer.param_groups())
         if (!group.params().empty()) device = group.params().front().device();
-    auto archive = open_archive(path, device);
+    auto opened = open_archive(path, device);
     torch::serialize::InputArchive optimizer_archive;
-    if (!archive.try_read("optimizer", optimizer_archive))
+    if (!opened.archive.try_read("optimizer", optimizer_archive))
         throw FormatError(path.string(), "optimizer", "the checkpoint holds no optimizer state (weights-only export?)");
     try {
         optimizer.load(optimizer_archive);

@@ -48,7 +48,15 @@ int resolve_threads(int requested) {
     return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
 }
 
+namespace {
+std::atomic<bool> threads_chosen{false};
+// LibTorch's count before main(): a different count later means the application set its own
+// (torch::set_num_threads), which the library default must not override.
+const int libtorch_initial_threads = at::get_num_threads();
+}  // namespace
+
 int set_threads(int requested) {
+    threads_chosen = true;
     const int n = resolve_threads(requested);
     at::set_num_threads(n);
     static std::atomic<bool> interop_set{false};
@@ -59,6 +67,11 @@ int set_threads(int requested) {
             // Inter-op work already started (e.g. a caller's own TorchScript run): its pool stays.
         }
     }
+    return at::get_num_threads();
+}
+
+int use_default_threads() {
+    if (!threads_chosen.exchange(true) && at::get_num_threads() == libtorch_initial_threads) return set_threads(0);
     return at::get_num_threads();
 }
 

@@ -9,6 +9,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <chrono>
+#include <cmath>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -25,13 +26,48 @@ const char* augment_name(Augment a) {
     return a == Augment::None ? "none" : (a == Augment::Flips ? "flips" : "flips+transpose");
 }
 
+SamplerKind sampler_from_name(const std::string& name) {
+    return name == "fixed" ? SamplerKind::FixLocation : SamplerKind::Random;
+}
+Augment augment_from_name(const std::string& name) {
+    return name == "flips" ? Augment::Flips : name == "flips+transpose" ? Augment::FlipsTranspose : Augment::None;
+}
+
+bool all_finite(model::Denoiser& net) {
+    for (const auto& p : net.parameters())
+        if (!torch::isfinite(p).all().item<bool>()) return false;
+    return true;
+}
+
 void set_lr(torch::optim::Adam& optimizer, double lr) {
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
 }
 
 }  // namespace
 
-TrainResult train(FrameDataset& data, const TrainOptions& options, TrainingSink* sink) {
+void apply_checkpoint_schedule(const std::string& train_state, TrainOptions& options) {
+    const auto state = nlohmann::json::parse(train_state, nullptr, false);
+    if (state.is_discarded() || !state.is_object())
+        throw FormatError("", "train_state", "the checkpoint's training state is not a JSON object");
+    const auto take = [&state](const char* key, auto& value) {
+        if (state.contains(key)) value = state[key].get<std::decay_t<decltype(value)>>();
+    };
+    take("epochs", options.epochs);
+    take("lr", options.lr);
+    take("lr_step", options.lr_step);
+    take("lr_factor", options.lr_factor);
+    take("gamma", options.gamma);
+    take("batch", options.loader.batch);
+    take("patch", options.loader.patch);
+    take("patches_per_frame", options.loader.patches_per_frame);
+    take("seed", options.loader.seed);
+    if (state.contains("sampler")) options.sampler = sampler_from_name(state["sampler"].get<std::string>());
+    if (state.contains("augment")) options.loader.augment = augment_from_name(state["augment"].get<std::string>());
+    if (state.contains("alignment")) options.loader.unify_by_shift = state["alignment"].get<std::string>() == "shift";
+}
+
+TrainResult train(FrameDataset& data, const TrainOptions& given, TrainingSink* sink) {
+    TrainOptions options = given;  // a resume replaces the schedule with the checkpoint's
     if (options.epochs <= 0) throw ConfigError("", "epochs", fmt::format("must be positive, got {}", options.epochs));
     if (!(options.lr > 0)) throw ConfigError("", "lr", fmt::format("must be positive, got {}", options.lr));
     if (options.gamma < 0) throw ConfigError("", "gamma", fmt::format("must not be negative, got {}", options.gamma));
@@ -42,9 +78,8 @@ TrainResult train(FrameDataset& data, const TrainOptions& options, TrainingSink*
         if (options.on_event) options.on_event(event);
     };
 
-    LoaderOptions loader = options.loader;
     const bool resume = !options.resume_from.empty();
-    const fs::path& last_path = options.resume_from;
+    const fs::path last_path = options.resume_from;
     TrainResult result;
     int start_epoch = 1;
     if (resume) {
@@ -54,20 +89,24 @@ TrainResult train(FrameDataset& data, const TrainOptions& options, TrainingSink*
         result.net = loaded.net;
         result.config = loaded.config;
         start_epoch = loaded.epoch + 1;
-        // The run's seed is part of its random state: keep the checkpoint's so the resumed
+        // The run's seed is part of its random state: always the checkpoint's, so the resumed
         // epochs draw exactly what an uninterrupted run would have drawn.
-        const auto state = nlohmann::json::parse(loaded.train_state, nullptr, false);
-        if (!state.is_discarded() && state.contains("seed")) loader.seed = state["seed"].get<std::uint64_t>();
+        TrainOptions stored = options;
+        apply_checkpoint_schedule(loaded.train_state, stored);
+        if (options.resume_keeps_schedule) options = stored;
+        options.loader.seed = stored.loader.seed;
     } else if (!options.init_from.empty()) {
         auto loaded = model::load_checkpoint(options.init_from, device);
         result.net = loaded.net;
         result.config = loaded.config;
     } else {
-        torch::manual_seed(loader.seed);  // network initialisation
+        torch::manual_seed(options.loader.seed);  // network initialisation
         result.config = options.net;
         result.net = model::make_denoiser(options.net);
         result.net->to(device);
     }
+    result.last_epoch = start_epoch - 1;
+    LoaderOptions& loader = options.loader;
     loader.stabilised = result.config.noise_conditioned();
     auto& net = *result.net;
     if (loader.patch % 2 != 0 || (loader.patch / 2) % net.required_multiple() != 0)
@@ -93,6 +132,7 @@ TrainResult train(FrameDataset& data, const TrainOptions& options, TrainingSink*
                                      {"gamma", options.gamma},
                                      {"sampler", sampler_name(options.sampler)},
                                      {"augment", augment_name(loader.augment)},
+                                     {"alignment", loader.unify_by_shift ? "shift" : "reorder"},
                                      {"objective", loader.synthetic_noise.empty() ? "neighbor2neighbor" : "supervised-synthetic"},
                                      {"init", options.init_from.string()}};
     const auto run_start = Clock::now();
@@ -121,10 +161,16 @@ TrainResult train(FrameDataset& data, const TrainOptions& options, TrainingSink*
                 const auto choices = draw_pair_choices(y.size(0), y.size(2), y.size(3), options.sampler, generator, device);
                 terms = neighbor2neighbor_loss(net, y, choices, rec.lambda);
             }
+            const double loss = terms.total.item<double>();
+            if (!std::isfinite(loss))
+                throw NumericError("", "loss",
+                                   fmt::format("training diverged at epoch {}, step {} of {}: the loss is {} (lr {:g}, "
+                                               "Λ {:g}); the last checkpoint (epoch {}) is kept; lower --lr",
+                                               epoch, step + 1, steps, loss, rec.lr, rec.lambda, epoch - 1));
             optimizer.zero_grad();
             terms.total.backward();
             optimizer.step();
-            sum_loss += terms.total.item<double>();
+            sum_loss += loss;
             sum_rec += terms.reconstruction.item<double>();
             sum_reg += terms.regularizer.item<double>();
             ++rec.batches;
@@ -158,9 +204,18 @@ TrainResult train(FrameDataset& data, const TrainOptions& options, TrainingSink*
             rec.validation = options.validate(net, epoch);
             net.train();
         }
+        if (!all_finite(net))
+            throw NumericError("", "weights",
+                               fmt::format("training diverged in epoch {}: the weights are no longer finite (lr {:g}); "
+                                           "the last checkpoint (epoch {}) is kept; lower --lr",
+                                           epoch, rec.lr, epoch - 1));
         result.last_epoch = epoch;
         if (sink != nullptr) {
-            sink->save_checkpoint(net, result.config, optimizer, epoch, train_state.dump());
+            // The epoch's log line travels in its checkpoint: a kill between the two writes
+            // cannot drop the epoch from the log (TrainingFolder restores it on resume).
+            auto state = train_state;
+            state[TrainingFolder::kEpochRecordKey] = TrainingFolder::log_line(rec);
+            sink->save_checkpoint(net, result.config, optimizer, epoch, state.dump());
             sink->append_log(rec);
         }
         notify(EpochFinished{rec, options.epochs});

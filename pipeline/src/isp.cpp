@@ -94,6 +94,11 @@ double auto_exposure_ev(ImageView<const float> mosaic, const IspParams& p) {
 }
 
 RgbImage render(ImageView<const float> mosaic, const IspParams& p) {
+    // A non-finite exposure would turn every pixel into NaN, which the transfer curve's table
+    // cannot index.
+    if (!std::isfinite(p.exposure_ev) || std::fabs(p.exposure_ev) > kMaxExposureEv)
+        throw ConfigError("", "exposure (--ev)",
+                          fmt::format("{} stops is outside [-{}, {}]", p.exposure_ev, kMaxExposureEv, kMaxExposureEv));
     Image<float> x = bayer::normalize(mosaic, p.levels, bayer::Clip::ZeroOne);  // black/white level -> [0, 1]
     white_balance(x.view(), p.phase, resolve_gains(p, x.view()), true);        // WB on the mosaic, clipped
     const bayer::Mosaic upright = bayer::orient(x.view(), p.phase, exif_orientation(p.orientation));  // see header

@@ -3,7 +3,7 @@
 # End-to-end test of `n2n pack`, checked with numpy against independent decoders:
 #   * the Canon CR2 against `dcraw -D -4` (raw DN) with the levels the summary line reports;
 #   * a D750 headerless dump (../shared) against numpy.fromfile, for the GRBG file;
-#   * errors: exit code 2 and a message naming the file.
+#   * errors: exit code 2 (bad input) or 3 (missing file) and a message naming the file.
 # Usage: cli_pack_test.py N2N_BINARY SHARED_DATA_DIR WORKDIR. Exit 77 = skipped.
 import os
 import re
@@ -50,10 +50,17 @@ if os.path.exists(cr2) and shutil.which("dcraw"):
     p = pack("-o", work + "/cr2")  # the default input is the CR2
     assert p.returncode == 0, p.stderr
     print(p.stdout.strip())
+    # The levels are checked against what is known of the camera, not taken on trust from n2n's
+    # report: the Canon 30D stores 12-bit data, white 4095, black 128 within 1 DN per CFA position
+    # (LibRaw measures it from the masked border), and dcraw -i -v names the CFA pattern.
     m = re.search(r"(\S+) (\d+)x(\d+) (RGGB|GRBG|GBRG|BGGR) black ([\d./]+) white ([\d.]+)", p.stdout)
     assert m, p.stdout
+    info = subprocess.run(["dcraw", "-i", "-v", cr2], capture_output=True, text=True, check=True).stdout
+    pattern = re.search(r"Filter pattern: (\S+)", info).group(1).replace("/", "")
+    assert pattern == m.group(4), (pattern, m.group(4))
     black = [float(x) for x in m.group(5).split("/")]
     white = float(m.group(6))
+    assert len(black) == 4 and all(abs(b - 128) <= 1 for b in black) and white == 4095, m.group(0)
     pgm = subprocess.run(["dcraw", "-D", "-4", "-c", cr2], capture_output=True, check=True).stdout
     header = pgm.split(b"\n", 3)
     w, h = map(int, header[1].split())
@@ -79,6 +86,6 @@ if os.path.exists(d750):
     ran += 1
 
 p = pack(work + "/does_not_exist.CR2", "-o", work + "/none")
-assert p.returncode == 2 and "does_not_exist.CR2" in p.stderr, (p.returncode, p.stderr)
+assert p.returncode == 3 and "does_not_exist.CR2" in p.stderr, (p.returncode, p.stderr)  # I/O failure
 print("error path:", p.stderr.strip())
 sys.exit(0 if ran else 77)

@@ -74,16 +74,13 @@ inline void write_bytes(const std::filesystem::path& path, const std::vector<uns
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }
 
-/// Runs a Python script of Debian's python3 with arguments; false (and a MESSAGE) when Python
-/// or the script fails, so the caller can skip.
+/// Runs a Python script of Debian's python3 with arguments. Python is a declared dependency and
+/// the scripts are ours, so a missing interpreter or a failing fixture writer fails the test
+/// (false is returned so that the caller stops).
 inline bool run_python(const std::string& script_and_args) {
-    const std::string py = python();
-    if (py.empty()) {
-        MESSAGE("SKIPPED: /usr/bin/python3 is absent");
-        return false;
-    }
-    const int rc = run(py + " " + script_and_args);
-    if (rc != 0) MESSAGE("SKIPPED: python fixture writer failed with " << rc);
+    if (!require_tool("/usr/bin/python3", "python3")) return false;
+    const int rc = run(python() + " " + script_and_args);
+    if (rc != 0) FAIL_CHECK("python fixture writer failed with exit status " << rc << ": " << script_and_args);
     return rc == 0;
 }
 

@@ -131,10 +131,7 @@ const char* kCr2 = "/usr/share/doc/rawtran/IMG_5952.CR2";
 TEST_CASE("camera raw: Canon 30D CR2 equals dcraw -D -4 pixel for pixel, with its metadata") {
     const auto cr2 = test::system_file(kCr2, "rawtran-doc");
     if (!cr2) return;
-    if (test::run("command -v dcraw > /dev/null") != 0) {
-        MESSAGE("SKIPPED: dcraw is absent (apt-get install dcraw)");
-        return;
-    }
+    if (!test::require_tool("dcraw", "dcraw")) return;
     test::TempDir dir;
     REQUIRE(test::run(fmt::format("dcraw -D -4 -c '{}' > '{}'", cr2->string(), (dir / "d.pgm").string())) == 0);
     const auto ref = read_pgm16(dir / "d.pgm");

@@ -32,17 +32,7 @@ namespace {
 
 using test::capture;
 
-bool tools_present() {
-    if (!std::filesystem::exists("/usr/bin/dcraw")) {
-        MESSAGE("SKIPPED: dcraw is absent (apt-get install dcraw)");
-        return false;
-    }
-    if (test::python().empty()) {
-        MESSAGE("SKIPPED: Debian's python3 with scikit-image is absent");
-        return false;
-    }
-    return true;
-}
+bool tools_present() { return test::require_tool("/usr/bin/dcraw", "dcraw") && test::require_tool("/usr/bin/python3", "python3-skimage"); }
 
 struct Comparison {
     double psnr = 0;

@@ -13,17 +13,30 @@ std::filesystem::path shared_dir() {
     return N2N_SHARED_DIR;
 }
 
+namespace {
+int skipped = 0;
+}  // namespace
+
+int skipped_inputs() { return skipped; }
+
 std::optional<std::filesystem::path> shared_file(const std::string& relative) {
     const auto p = shared_dir() / "data" / relative;
     if (std::filesystem::exists(p)) return p;
+    ++skipped;
     MESSAGE(fmt::format("SKIPPED: shared data file {} is absent (set N2N_SHARED_DIR)", p.string()));
     return std::nullopt;
 }
 
 std::optional<std::filesystem::path> system_file(const std::string& absolute, const std::string& package) {
     if (std::filesystem::exists(absolute)) return std::filesystem::path(absolute);
-    MESSAGE(fmt::format("SKIPPED: {} is absent (apt-get install {})", absolute, package));
+    FAIL_CHECK(fmt::format("{} is absent: install the declared dependency (apt-get install {})", absolute, package));
     return std::nullopt;
+}
+
+bool require_tool(const std::string& program, const std::string& package) {
+    if (run(fmt::format("command -v {} > /dev/null", program)) == 0) return true;
+    FAIL_CHECK(fmt::format("{} is absent: install the declared dependency (apt-get install {})", program, package));
+    return false;
 }
 
 std::string python() {

@@ -70,8 +70,10 @@ check(frame["file"] == CR2, "the default input is the CR2")
 check(summary["net"]["input"] == "gat", "the demo fine-tunes the noise-conditioned starting model")
 removed = frame["removed"]
 print("removed:", removed, "noise level function:", frame["noise_level_function"])
-check(0.3 < removed["ratio"] < 1.5, "what the demo removed has about the fitted noise's sigma")
-check(abs(removed["neighbour_correlation"]) < 0.2, "what the demo removed is nearly white")
+# An identity removes nothing (ratio 0); a blur removes image too (ratio well above 1, clearly
+# positive neighbour correlation). Measured on the default run: 0.92 and -0.046.
+check(0.6 < removed["ratio"] < 1.3, "what the demo removed has about the fitted noise's sigma")
+check(abs(removed["neighbour_correlation"]) < 0.15, "what the demo removed is nearly white")
 for name in frame["outputs"]:
     check(os.path.getsize(os.path.join(out, name)) > 0, f"{name} written")
 check(os.path.exists(os.path.join(out, "training", "checkpoint_last.pt")), "training checkpoint kept")
@@ -106,4 +108,4 @@ for name in ("IMG_5952_noisy.png", "IMG_5952_denoised.png"):
 
 missing = os.path.join(work, "no_such_capture.CR2")
 bad = subprocess.run([n2n, "demo", missing, "-o", out], capture_output=True, text=True)
-check(bad.returncode == 2 and missing in bad.stderr, "a missing input: exit 2 and its name")
+check(bad.returncode == 3 and missing in bad.stderr, "a missing input: exit 3 (I/O failure) and its name")

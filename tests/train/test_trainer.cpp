@@ -196,7 +196,7 @@ TEST_CASE("resume: 1 epoch + resume + 1 epoch gives bit-identical parameters to 
     o.stop_after_epoch = 0;
     o.resume_from = TrainingFolder::last_checkpoint(dir / "resumed");
     o.loader.seed = 12345;  // ignored: the checkpoint's seed wins
-    TrainingFolder second_part(dir / "resumed", 0, true);
+    TrainingFolder second_part(dir / "resumed", 0, ExistingRun::Resume);
     const auto resumed = train(data, o, &second_part);
     CHECK(resumed.last_epoch == 2);
     CHECK(resumed.history.size() == 1);

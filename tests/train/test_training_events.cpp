@@ -145,7 +145,7 @@ TEST_CASE("TrainingFolder: checkpoints kept every N epochs, log started afresh o
     r.loss = 0.25;
     r.validation = {{"psnr_db", 40.5}};
     {
-        TrainingFolder appended(dir / "run", 0, true);
+        TrainingFolder appended(dir / "run", 0, ExistingRun::Resume);
         appended.append_log(r);
     }
     const auto lines = log_lines();
@@ -154,7 +154,14 @@ TEST_CASE("TrainingFolder: checkpoints kept every N epochs, log started afresh o
     CHECK(lines[2].at("loss") == 0.25);
     CHECK(lines[2].at("validation").at("psnr_db") == 40.5);
     CHECK(nlohmann::json::parse(TrainingFolder::log_line(r)) == lines[2]);
-    { TrainingFolder fresh(dir / "run"); }
+    // The resume made the log agree with the checkpoint (epoch 2): epoch 7's line is gone.
+    {
+        TrainingFolder resumed_again(dir / "run", 0, ExistingRun::Resume);
+        CHECK(log_lines().size() == 2);
+    }
+    // A new run never replaces an old one silently.
+    CHECK_THROWS_AS(TrainingFolder(dir / "run"), n2n::ConfigError);
+    { TrainingFolder fresh(dir / "run", 0, ExistingRun::Overwrite); }
     CHECK(log_lines().empty());
     // A folder that cannot be created names itself.
     std::ofstream(dir / "file") << "x";

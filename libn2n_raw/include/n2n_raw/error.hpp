@@ -43,4 +43,11 @@ public:
     using Error::Error;
 };
 
+/// A computation produced non-finite values: a diverging training run (the loss became NaN or
+/// Inf) or a network whose output is not finite. Nothing is written from such values.
+class NumericError : public Error {
+public:
+    using Error::Error;
+};
+
 }  // namespace n2n

@@ -42,10 +42,16 @@ struct TileOptions {
     std::optional<noise::NoiseModel> noise;
 };
 
+/// The smallest TileOptions::halo with which tiled output equals untiled output (what a
+/// negative halo uses): the stage plan's larger halo for staged models, else the receptive radius.
+std::int64_t exact_halo(const Model& model);
+
 /// Denoises a packed batch N × 4 × H × W (or 4 × H × W) of any H, W on any device: pad, run
 /// (tiled when larger than one tile), crop. Returns the same shape on the input's device.
 /// Noise-conditioned models get the stabilised domain's input and inverse around that.
-/// Throws ConfigError (field "input") for a wrong rank or channel count.
+/// Throws ConfigError for a wrong rank or channel count (field "input"), a tile that is not 0 or
+/// a multiple of the network's multiple ("tile") or a halo below -1 ("halo"); NumericError when
+/// the network's output is not finite (a broken model must not reach a file).
 torch::Tensor denoise_packed(const Model& model, const torch::Tensor& packed, const TileOptions& options = {});
 
 /// How a mosaic of any CFA phase reaches the network, which sees packed R, Gr, Gb, B.

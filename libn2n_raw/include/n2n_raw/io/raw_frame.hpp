@@ -18,6 +18,8 @@ namespace n2n::io {
 struct RawMetadata {
     std::string source;                ///< file the frame came from
     std::string camera;                ///< "Make Model", as the file states it
+    std::string make;                  ///< EXIF Make (empty: unknown)
+    std::string model;                 ///< EXIF Model (empty: unknown)
     bayer::BayerPhase phase;           ///< CFA phase of mosaic pixel (0, 0)
     bayer::Levels levels;              ///< black/white level in the units of the mosaic
     int bits_per_sample = 16;          ///< meaningful bits of the DN (informational)
@@ -28,6 +30,9 @@ struct RawMetadata {
     std::optional<int> calibration_illuminant2;
     std::optional<double> iso;
     std::optional<double> exposure_time_s;
+    std::optional<double> f_number;
+    std::optional<double> focal_length_mm;
+    std::string capture_time;          ///< "YYYY:MM:DD HH:MM:SS" in the camera's local time; empty: unknown
     int orientation = 1;                                   ///< EXIF/TIFF Orientation, 1 = as stored
     std::vector<double> noise_profile;                     ///< DNG NoiseProfile (scale, offset) pairs; empty if absent
 };

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
-// The checkpoint file: one torch archive (torch::save format, read with torch::load's
-// InputArchive) holding
+// The checkpoint file (version 2): a torch archive (torch::save format, read with torch::load's
+// InputArchive) holding "format" = "n2n_raw-checkpoint", "version" = 2, "payload" (a uint8
+// tensor: the serialised records below) and "digest" (int, the payload's CRC-32, from zlib). The
+// digest is checked on every load: LibTorch's reader does not verify the zip's own CRCs, so
+// flipped bytes would otherwise load silently. Records of the payload:
 //   "format"      string  "n2n_raw-checkpoint"
-//   "version"     int     1
+//   "version"     int     2
 //   "net"         string  NetConfig JSON (rebuilds the network)
 //   "epoch"       int     last completed training epoch (1-based; 0 = untrained)
 //   "train_state" string  JSON the trainer needs to resume (options, seeds); "{}" when none
 //   "model"       archive the network's parameters and buffers (Module::save)
 //   "optimizer"   archive the optimizer state (absent for a weights-only export)
-// Files are written atomically: to a temporary file in the same folder, then renamed.
+// Version 1 files hold these records at the top level, without a digest; they are still read
+// (unverified). Files are written atomically: to a temporary file in the same folder, then renamed.
 #pragma once
 
 #include "n2n_raw/model/denoiser.hpp"
@@ -35,7 +39,8 @@ void save_checkpoint(const std::filesystem::path& path, Denoiser& net, const Net
                      torch::optim::Optimizer* optimizer, int epoch, const std::string& train_state = "{}");
 
 /// Reads a checkpoint and rebuilds its network on `device`. Throws IoError (missing/unreadable
-/// file) or FormatError (not an n2n_raw checkpoint, unknown version, mismatched parameters).
+/// file) or FormatError (not an n2n_raw checkpoint, unknown version, mismatched parameters, a
+/// digest that does not match (field "digest"), non-finite weights (field "model")).
 LoadedModel load_checkpoint(const std::filesystem::path& path, const torch::Device& device = torch::kCPU);
 
 /// Restores the optimizer state stored in `path` into `optimizer` (built over the parameters of

@@ -22,4 +22,10 @@ int resolve_threads(int requested);
 /// Returns the intra-op thread count now in effect.
 int set_threads(int requested);
 
+/// The library's default: unless the application already chose (set_threads, or its own
+/// torch::set_num_threads), the first call sets resolve_threads(0) (OMP_NUM_THREADS, else every
+/// core); later calls change nothing. LibTorch itself starts with one thread on some machines,
+/// so infer::Model's loaders call this. Returns the intra-op thread count in effect.
+int use_default_threads();
+
 }  // namespace n2n

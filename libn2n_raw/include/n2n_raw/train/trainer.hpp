@@ -29,8 +29,13 @@ struct TrainOptions {
     SamplerKind sampler = SamplerKind::Random;
     std::string device = "cpu";    ///< "cpu", "cuda", "cuda:N" (parse_device)
     int threads = 0;               ///< LibTorch CPU threads (set_threads); 0 leaves the current setting
-    /// Checkpoint to continue from (its network, optimizer state, epoch and seed); empty: a new run.
+    /// Checkpoint to continue from (its network, optimizer state, epoch, seed and schedule);
+    /// empty: a new run.
     std::filesystem::path resume_from;
+    /// On resume, the checkpoint's schedule (apply_checkpoint_schedule) replaces the one given
+    /// here, so a resumed run is the run it continues. false: the schedule given here (an
+    /// explicit override of the stored one).
+    bool resume_keeps_schedule = true;
     /// A new run that starts from this checkpoint's network and weights (its NetConfig replaces
     /// `net`; optimizer, epochs and schedule start afresh): fine-tuning a starting model.
     std::filesystem::path init_from;
@@ -51,12 +56,20 @@ struct TrainResult {
     std::vector<EpochRecord> history;      ///< epochs run by this call
 };
 
+/// Writes the schedule a checkpoint's train_state JSON stores (epochs, lr, lr_step, lr_factor,
+/// gamma, batch, patch, patches_per_frame, sampler, augment, alignment, seed) into `options`;
+/// keys an older checkpoint lacks leave the options as they are. Throws FormatError (field
+/// "train_state") when the text is not a JSON object.
+void apply_checkpoint_schedule(const std::string& train_state, TrainOptions& options);
+
 /// Trains a network on `data` (Neighbor2Neighbor on noisy frames, or supervised when
 /// loader.synthetic_noise is set; noise-conditioned networks, NetConfig::input "gat", get their
 /// batches in the stabilised domain); after every completed epoch its checkpoint and log line go to
 /// `sink` (none when null). Throws ConfigError for inconsistent options (patch not a multiple of
 /// 64 — g1 must pass the U-Net's 5 poolings —, batch larger than the data, a resume checkpoint
-/// that does not exist), the dataset's errors and the sink's.
+/// that does not exist), the dataset's errors and the sink's; NumericError naming the epoch and
+/// step when the loss or the weights become non-finite (nothing is saved from such a step, so
+/// the sink keeps the last finite checkpoint).
 TrainResult train(FrameDataset& data, const TrainOptions& options, TrainingSink* sink = nullptr);
 
 }  // namespace n2n::train

@@ -14,6 +14,7 @@
 #include <torch/optim/optimizer.h>
 
 #include <filesystem>
+#include <cstdint>
 #include <fstream>
 #include <string>
 
@@ -31,16 +32,31 @@ public:
     virtual void append_log(const EpochRecord& record) = 0;
 };
 
+/// What a TrainingFolder does with a run already in its folder (a checkpoint or a non-empty log).
+enum class ExistingRun : std::uint8_t {
+    Refuse,     ///< ConfigError naming the folder: a new run never replaces an old one silently
+    Resume,     ///< the run goes on: its log is kept, made to agree with checkpoint_last.pt
+    Overwrite,  ///< the old run's files are replaced as the new run writes
+};
+
 /// The file-backed sink: checkpoints (atomic) and a JSON-lines log in one folder.
 class TrainingFolder : public TrainingSink {
 public:
-    /// Creates `dir` when missing and opens its log: appended to when `resume` (the run goes
-    /// on), else started afresh. `keep_every` > 0 also keeps checkpoint_epoch_NNNN.pt every that
-    /// many epochs. Throws IoError naming the folder or the log file.
-    explicit TrainingFolder(std::filesystem::path dir, int keep_every = 0, bool resume = false);
+    /// Creates `dir` when missing and opens its log. Temporary files left by a checkpoint write
+    /// that was killed are removed. On Resume the log keeps exactly the epochs up to the
+    /// checkpoint's: later lines (a kill between log and checkpoint) are dropped, and the
+    /// checkpoint's own line, stored in it, is restored when a kill came before it reached the
+    /// log. `keep_every` > 0 also keeps checkpoint_epoch_NNNN.pt every that many epochs.
+    /// Throws IoError naming the folder or the log file, ConfigError for a run that exists
+    /// under Refuse or a Resume without a checkpoint.
+    explicit TrainingFolder(std::filesystem::path dir, int keep_every = 0, ExistingRun existing = ExistingRun::Refuse);
 
+    /// True when `dir` holds a run: a checkpoint or a non-empty log.
+    static bool holds_run(const std::filesystem::path& dir);
     /// The checkpoint a resume of the run in `dir` starts from.
     static std::filesystem::path last_checkpoint(const std::filesystem::path& dir);
+    /// The key of train_state under which the trainer stores the epoch's log line.
+    static constexpr const char* kEpochRecordKey = "epoch_record";
     /// The log's line for one epoch: a compact JSON object.
     static std::string log_line(const EpochRecord& record);
 

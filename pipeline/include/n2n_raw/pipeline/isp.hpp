@@ -39,6 +39,9 @@ struct WhiteBalance {
     static WhiteBalance parse(std::string_view text);
 };
 
+/// The largest exposure adjustment render accepts, in stops (2^16: far beyond any real use).
+inline constexpr double kMaxExposureEv = 16.0;
+
 /// Everything render() needs; make one with params_from_metadata and change what you want.
 struct IspParams {
     bayer::BayerPhase phase;                       ///< CFA phase of mosaic pixel (0, 0)
@@ -46,7 +49,8 @@ struct IspParams {
     WhiteBalance white_balance;
     std::optional<std::array<double, 3>> as_shot_neutral;  ///< used by WhiteBalance::Mode::AsShot
     Matrix3 camera_to_srgb = kIdentity3;           ///< white-balanced camera RGB -> linear sRGB
-    double exposure_ev = 0;                        ///< brightening in stops (2^ev), applied with the matrix
+    double exposure_ev = 0;                        ///< brightening in stops (2^ev), applied with the matrix;
+                                                   ///< |ev| <= kMaxExposureEv, else render throws ConfigError
     DemosaicMethod demosaic = DemosaicMethod::Mhc;
     int orientation = 1;                           ///< EXIF Orientation applied before the curve
     Transfer transfer = Transfer::Srgb;
