@@ -72,7 +72,9 @@ int main(int argc, char** argv) {
         const auto model = n2n::infer::Model::from_module(net, config, torch::kCPU, n2n::infer::Backend::Script);
         n2n::infer::TileOptions options;
         options.clip = false;  // ONNX Runtime does not clip either
-        n2n::infer::denoise_packed(model, frame.slice(2, 0, 64).slice(3, 0, 64).contiguous(), options);  // warm-up
+        // Warm-up on the frame itself, as ort_time.js does: the TorchScript executor specialises
+        // on the shapes it sees first.
+        n2n::infer::denoise_packed(model, frame, options);
         std::vector<double> ours;
         torch::Tensor ours_out;
         for (int r = 0; r < repeats; ++r) {
