@@ -21,6 +21,10 @@ if(NOT "C" IN_LIST _n2n_languages)
   enable_language(C)
 endif()
 find_dependency(HDF5 COMPONENTS C CXX)
+# ONNX export (deploy/onnx.cpp): Debian's libonnx-dev installs ONNXConfig.cmake, whose targets
+# link protobuf::libprotobuf without finding it themselves, so protobuf comes first.
+find_dependency(Protobuf)
+find_dependency(ONNX CONFIG)
 # libraw_r is the thread-safe flavour; the data loaders read files from several threads.
 pkg_check_modules(N2N_LIBRAW REQUIRED IMPORTED_TARGET GLOBAL libraw_r)
 pkg_check_modules(N2N_MATIO REQUIRED IMPORTED_TARGET GLOBAL matio)

@@ -46,6 +46,8 @@ torch::Tensor Denoiser::tail(const torch::Tensor& /*deep*/, const std::vector<to
     no_stages();
 }
 
+std::optional<Flow> Denoiser::walk(LayerVisitor& /*visitor*/, const Flow& /*x*/) { return std::nullopt; }
+
 std::int64_t Denoiser::parameter_count() const {
     std::int64_t n = 0;
     for (const auto& p : parameters()) n += p.numel();

@@ -46,7 +46,8 @@ int conv_reach(const torch::nn::Sequential& block) {
 
 }  // namespace
 
-UNet::UNet(int in_channels, int out_channels, int features, bool residual) : residual_(residual) {
+UNet::UNet(int in_channels, int out_channels, int features, bool residual)
+    : residual_(residual), out_channels_(out_channels) {
     const int f = features, f2 = 2 * features;
     for (int level = 0; level <= kLevels; ++level) {
         torch::nn::Sequential block(conv(level == 0 ? in_channels : f, f, 3), lrelu());
@@ -111,50 +112,75 @@ std::optional<StagePlan> UNet::stage_plan() const {
     return plan;
 }
 
-std::vector<torch::Tensor> UNet::head(const torch::Tensor& x) {
-    std::vector<torch::Tensor> pooled;
-    torch::Tensor h = x;
+std::vector<Flow> UNet::head_walk(LayerVisitor& v, const Flow& x) {
+    std::vector<Flow> pooled;
+    Flow h = x;
     for (int level = 0; level < kHeadLevels; ++level) {
-        h = enc_[static_cast<std::size_t>(level)]->forward(h);
+        h = v.sequential(h, enc_[static_cast<std::size_t>(level)]);
         pooled.push_back(h);
     }
     return pooled;
 }
 
-torch::Tensor UNet::body(const torch::Tensor& coarsest) {
+Flow UNet::body_walk(LayerVisitor& v, const Flow& coarsest) {
     // Deeper encoder levels, keeping their pooled maps as skips, then the decoder back up to the
     // coarsest head scale.
-    std::vector<torch::Tensor> skips{coarsest};
-    torch::Tensor h = coarsest;
+    std::vector<Flow> skips{coarsest};
+    Flow h = coarsest;
     for (int level = kHeadLevels; level <= kLevels; ++level) {
-        h = enc_[static_cast<std::size_t>(level)]->forward(h);
+        h = v.sequential(h, enc_[static_cast<std::size_t>(level)]);
         if (level < kLevels) skips.push_back(h);
     }
     skips.pop_back();  // the bottleneck's own pooled input is not a skip
     for (int i = 0; i < kLevels - kHeadLevels; ++i) {
-        h = torch::cat({up_[static_cast<std::size_t>(i)]->forward(h), skips.back()}, 1);
+        h = v.concat(v.conv_transpose(h, *up_[static_cast<std::size_t>(i)]), skips.back());
         skips.pop_back();
-        h = dec_[static_cast<std::size_t>(i)]->forward(h);
+        h = v.sequential(h, dec_[static_cast<std::size_t>(i)]);
     }
     return h;
 }
 
-torch::Tensor UNet::tail(const torch::Tensor& deep, const std::vector<torch::Tensor>& skips, const torch::Tensor& x) {
-    torch::Tensor h = deep;
+Flow UNet::tail_walk(LayerVisitor& v, const Flow& deep, const std::vector<Flow>& skips, const Flow& x) {
+    Flow h = deep;
     for (int i = kLevels - kHeadLevels; i < kLevels; ++i) {
         const int level = kLevels - i;  // 3, 2, 1
-        const torch::Tensor& skip = level == 1 ? x : skips.at(static_cast<std::size_t>(level - 2));
-        h = torch::cat({up_[static_cast<std::size_t>(i)]->forward(h), skip}, 1);
-        h = dec_[static_cast<std::size_t>(i)]->forward(h);
+        const Flow& skip = level == 1 ? x : skips.at(static_cast<std::size_t>(level - 2));
+        h = v.concat(v.conv_transpose(h, *up_[static_cast<std::size_t>(i)]), skip);
+        h = v.sequential(h, dec_[static_cast<std::size_t>(i)]);
     }
-    return residual_ ? h + x.narrow(1, 0, h.size(1)) : h;
+    return residual_ ? v.add_leading(h, x, out_channels_) : h;
+}
+
+std::optional<Flow> UNet::walk(LayerVisitor& v, const Flow& x) {
+    auto maps = head_walk(v, x);
+    const Flow coarsest = maps.back();
+    maps.pop_back();
+    return tail_walk(v, body_walk(v, coarsest), maps, x);
+}
+
+// The stages and forward() are the walks above, computing.
+std::vector<torch::Tensor> UNet::head(const torch::Tensor& x) {
+    TensorVisitor v;
+    std::vector<torch::Tensor> maps;
+    for (auto& m : head_walk(v, {x, {}})) maps.push_back(std::move(m.tensor));
+    return maps;
+}
+
+torch::Tensor UNet::body(const torch::Tensor& coarsest) {
+    TensorVisitor v;
+    return body_walk(v, {coarsest, {}}).tensor;
+}
+
+torch::Tensor UNet::tail(const torch::Tensor& deep, const std::vector<torch::Tensor>& skips, const torch::Tensor& x) {
+    TensorVisitor v;
+    std::vector<Flow> skip_flows;
+    for (const auto& s : skips) skip_flows.push_back({s, {}});
+    return tail_walk(v, {deep, {}}, skip_flows, {x, {}}).tensor;
 }
 
 torch::Tensor UNet::forward(const torch::Tensor& x) {
-    auto maps = head(x);
-    const torch::Tensor coarsest = maps.back();
-    maps.pop_back();
-    return tail(body(coarsest), maps, x);
+    TensorVisitor v;
+    return walk(v, {x, {}})->tensor;
 }
 
 }  // namespace n2n::model

@@ -8,6 +8,8 @@
 // R, Gr, Gb, B (bayer/pack.hpp), values normalised to [0, 1] by the black/white levels.
 #pragma once
 
+#include "n2n_raw/model/layer_walk.hpp"
+
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
@@ -85,6 +87,10 @@ public:
     /// `skips`: head()'s maps but the last, finest first; `x`: the network input.
     virtual torch::Tensor tail(const torch::Tensor& deep, const std::vector<torch::Tensor>& skips,
                                const torch::Tensor& x);
+    /// forward() as a walk over the network's own layers (model/layer_walk.hpp), from the input
+    /// `x` to the returned output, for exporters that record it; networks that offer no walk
+    /// return nullopt (the default).
+    virtual std::optional<Flow> walk(LayerVisitor& visitor, const Flow& x);
 
     /// Shorthand for geometry().multiple.
     int required_multiple() const { return geometry().multiple; }
