@@ -11,12 +11,16 @@
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/model/checkpoint.hpp"
 #include "n2n_raw/tensor/stabilised_domain.hpp"
+#include "n2n_raw/train/data_parallel.hpp"
 #include "n2n_raw/train/schedule.hpp"
 #include "n2n_raw/train/trainer.hpp"
 
 #include <fmt/format.h>
 #include <torch/utils.h>
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -57,7 +61,31 @@ struct TrainCliOptions {
     double cache_gb = 2.0;
     MosaicInputOptions mosaic;
     ComputeOptions compute;
+    // Data-parallel training: torchrun's environment, or these (which win over it).
+    int rank = -1;
+    int world_size = 0;
+    std::string master_addr;
+    int master_port = 0;
+    double dist_timeout_s = 120;
 };
+
+// The process group this run joins: none for one process; else from torchrun's environment
+// (RANK, WORLD_SIZE, ...) with any option given on the command line replacing its value.
+std::shared_ptr<train::DataParallel> join_process_group(const TrainCliOptions& o) {
+    auto group = train::process_group_from_env().value_or(train::ProcessGroupOptions{});
+    if (o.world_size > 0) group.world_size = o.world_size;
+    if (o.rank >= 0) group.rank = o.rank;
+    if (!o.master_addr.empty()) group.master_addr = o.master_addr;
+    if (o.master_port > 0) group.master_port = o.master_port;
+    group.timeout_s = o.dist_timeout_s;
+    if (group.world_size <= 1) return nullptr;
+    if (group.rank >= group.world_size)
+        throw ConfigError("", "--rank", fmt::format("rank {} is not in a world of {}", group.rank, group.world_size));
+    auto joined = std::make_shared<train::DataParallel>(group);
+    fmt::print(stderr, "n2n train: rank {} of {} joined the process group at {}:{} (backend {})\n", joined->rank(),
+               joined->world_size(), group.master_addr, group.master_port, joined->backend());
+    return joined;
+}
 
 
 // The schedule flags that a resume takes from the checkpoint: how each is shown, and how a
@@ -120,6 +148,9 @@ void resume_schedule(const CLI::App& cmd, train::TrainOptions& t, const std::fil
 void run_train(const CLI::App& cmd, const TrainCliOptions& o) {
     if (o.data.empty() == o.list.empty())
         throw ConfigError("", "--data/--list", "give exactly one of --data FOLDER or --list FILE");
+    const auto parallel = join_process_group(o);
+    const bool writer = parallel == nullptr || parallel->rank() == 0;  // rank 0 alone writes and reports
+    if (!writer) set_quiet(true);
     const auto progress = progress_printer();
     train::DatasetOptions dataset_options;
     dataset_options.read = read_options(o.mosaic);
@@ -172,7 +203,9 @@ void run_train(const CLI::App& cmd, const TrainCliOptions& o) {
     if (o.budget_minutes > 0) {
         // Fit the whole schedule (5 lr halvings, the Λ ramp) into the budget from a measured step.
         const auto net = t.init_from.empty() ? t.net : model::load_checkpoint(t.init_from).config;
-        const double step_s = train::probe_step_seconds(net, o.batch, o.patch, apply_compute(o.compute));
+        double step_s = train::probe_step_seconds(net, o.batch, o.patch, apply_compute(o.compute));
+        // Every rank must plan the same schedule: the ranks' mean probe decides.
+        if (parallel) step_s = parallel->sum({step_s})[0] / parallel->world_size();
         const auto plan = train::plan_time_budget(step_s, o.budget_minutes, static_cast<int>(data.size()), o.batch);
         t.epochs = plan.epochs;
         t.lr_step = plan.lr_step;
@@ -182,14 +215,30 @@ void run_train(const CLI::App& cmd, const TrainCliOptions& o) {
                    plan.epochs, plan.steps_per_epoch, plan.lr_step);
     }
     t.on_event = progress;
+    t.data_parallel = parallel;
     apply_compute(o.compute);
-    train::TrainingFolder folder(o.out, o.keep_every,
-                                 resume        ? train::ExistingRun::Resume
-                                 : o.overwrite ? train::ExistingRun::Overwrite
-                                               : train::ExistingRun::Refuse);
-    fmt::print(stderr, "n2n train: {} frames, {} batches of {} per epoch, device {}, {} CPU threads\n", data.size(),
-               train::batches_per_epoch(data, t.loader), o.batch, o.compute.device, torch::get_num_threads());
-    const auto result = train::train(data, t, &folder);
+    std::optional<train::TrainingFolder> folder;
+    if (writer)
+        folder.emplace(o.out, o.keep_every,
+                       resume        ? train::ExistingRun::Resume
+                       : o.overwrite ? train::ExistingRun::Overwrite
+                                     : train::ExistingRun::Refuse);
+    fmt::print(stderr, "n2n train: {} frames, {} batches of {} per epoch{}, device {}, {} CPU threads\n", data.size(),
+               train::batches_per_epoch(data, t.loader), o.batch,
+               parallel ? fmt::format(" ({} per rank)", o.batch / parallel->world_size()) : std::string(),
+               o.compute.device, torch::get_num_threads());
+    const auto started = std::chrono::steady_clock::now();
+    const auto result = train::train(data, t, folder ? &*folder : nullptr);
+    if (parallel) {
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        // Each rank states its communication share and a digest of its weights: equal digests
+        // mean bit-identical parameters on every rank.
+        fmt::print("rank {}: {:.2f} s of {:.2f} s in collectives ({:.1f} %); parameters digest {:08x}\n",
+                   parallel->rank(), parallel->communication_seconds(), seconds,
+                   100.0 * parallel->communication_seconds() / std::max(seconds, 1e-9),
+                   model::parameters_digest(*result.net));
+    }
+    if (!writer) return;
     if (resume && result.history.empty() && !result.stopped_early)
         fmt::print("the run had already finished at epoch {}; checkpoint: {}\n", result.last_epoch, last.string());
     else
@@ -301,6 +350,17 @@ Files that cannot be read are skipped with a warning (or stop the run with --on-
         ->check(CLI::Range(0.001, 1048576.0))
         ->capture_default_str();
     add_mosaic_input_options(*cmd, o->mosaic);
+    auto* dist = cmd->add_option_group("data-parallel",
+                                       "Several processes or machines (launched by torchrun, or set by hand; "
+                                       "these win over torchrun's RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT)");
+    dist->add_option("--rank", o->rank, "This process's rank")->check(CLI::Range(0, 1 << 20));
+    dist->add_option("--world-size", o->world_size, "Number of processes in the group")->check(CLI::Range(1, 1 << 20));
+    dist->add_option("--master-addr", o->master_addr, "Address of rank 0 (its TCP store)");
+    dist->add_option("--master-port", o->master_port, "Port of rank 0's store")->check(CLI::Range(1, 65535));
+    dist->add_option("--dist-timeout", o->dist_timeout_s,
+                     "Seconds a collective may wait for the other ranks before the run fails (a rank died or hangs)")
+        ->check(CLI::Range(1.0, 86400.0))
+        ->capture_default_str();
     cmd->callback([cmd, o] { run_train(*cmd, *o); });
 }
 

@@ -140,6 +140,15 @@ LoadedModel load_checkpoint(const std::filesystem::path& path, const torch::Devi
     return out;
 }
 
+std::uint32_t parameters_digest(Denoiser& net) {
+    uLong crc = crc32(0L, Z_NULL, 0);
+    for (const auto& p : net.parameters()) {
+        const torch::Tensor t = p.detach().to(torch::kCPU).contiguous();
+        crc = crc32_z(crc, static_cast<const Bytef*>(t.data_ptr()), t.nbytes());
+    }
+    return static_cast<std::uint32_t>(crc);
+}
+
 void load_optimizer_state(const std::filesystem::path& path, torch::optim::Optimizer& optimizer) {
     // The state must land on the parameters' device.
     torch::Device device = torch::kCPU;

@@ -114,6 +114,25 @@ TrainResult train(FrameDataset& data, const TrainOptions& given, TrainingSink* s
                           fmt::format("patch {} must be a multiple of {}: the sub-images are half the patch and "
                                       "the network needs sides that are multiples of {}",
                                       loader.patch, 2 * net.required_multiple(), net.required_multiple()));
+    DataParallel* const parallel = options.data_parallel.get();
+    std::int64_t share = loader.batch, first_row = 0;
+    if (parallel != nullptr) {
+        if (loader.batch % parallel->world_size() != 0)
+            throw ConfigError("", "batch",
+                              fmt::format("the global batch {} must be a multiple of the world size {}", loader.batch,
+                                          parallel->world_size()));
+        share = loader.batch / parallel->world_size();
+        first_row = share * parallel->rank();
+        // One starting point for all: rank 0's weights (a fresh run's ranks agree anyway; this
+        // also covers a caller that built the network differently per rank).
+        std::vector<torch::Tensor> state = net.parameters();
+        for (const auto& b : net.buffers()) state.push_back(b);
+        parallel->broadcast_from_rank0(state);
+    }
+    // This rank's rows of a global batch (all of them in one process).
+    const auto my_share = [&](const torch::Tensor& t) {
+        return parallel != nullptr && t.size(0) == loader.batch ? t.narrow(0, first_row, share) : t;
+    };
     const std::int64_t all_batches = batches_per_epoch(data, loader);
     const std::int64_t steps = options.max_steps_per_epoch > 0 ? std::min<std::int64_t>(all_batches, options.max_steps_per_epoch)
                                                                : all_batches;
@@ -150,18 +169,31 @@ TrainResult train(FrameDataset& data, const TrainOptions& given, TrainingSink* s
         double sum_loss = 0, sum_rec = 0, sum_reg = 0;
         for (std::int64_t step = 0; step < steps; ++step) {
             const Batch batch = batches.next();
-            const auto y = batch.input.to(device);
+            const auto y_all = batch.input.to(device);
+            const auto y = my_share(y_all);
             LossTerms terms;
             if (batch.target.defined()) {
-                terms = supervised_loss(net, y, batch.target.to(device));
+                terms = supervised_loss(net, y, my_share(batch.target.to(device)));
             } else {
                 // A generator per step, seeded by (seed, epoch, step): resume needs no generator state.
+                // The whole batch's choices are drawn, so every rank's share matches one process.
                 auto generator = at::detail::createCPUGenerator(mix_seed(
                     loader.seed, kSamplerStream, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(step)));
-                const auto choices = draw_pair_choices(y.size(0), y.size(2), y.size(3), options.sampler, generator, device);
-                terms = neighbor2neighbor_loss(net, y, choices, rec.lambda);
+                const auto choices =
+                    draw_pair_choices(y_all.size(0), y_all.size(2), y_all.size(3), options.sampler, generator, device);
+                terms = neighbor2neighbor_loss(net, y, my_share(choices), rec.lambda);
             }
-            const double loss = terms.total.item<double>();
+            double loss = terms.total.item<double>();
+            double reconstruction = terms.reconstruction.item<double>(), regularizer = terms.regularizer.item<double>();
+            if (parallel != nullptr) {
+                // The global batch's loss is the mean of the equal shares' means; every rank sees the
+                // same value, so a non-finite loss stops all of them at the same step.
+                const auto sums = parallel->sum({loss, reconstruction, regularizer});
+                const double w = parallel->world_size();
+                loss = sums[0] / w;
+                reconstruction = sums[1] / w;
+                regularizer = sums[2] / w;
+            }
             if (!std::isfinite(loss))
                 throw NumericError("", "loss",
                                    fmt::format("training diverged at epoch {}, step {} of {}: the loss is {} (lr {:g}, "
@@ -169,12 +201,13 @@ TrainResult train(FrameDataset& data, const TrainOptions& given, TrainingSink* s
                                                epoch, step + 1, steps, loss, rec.lr, rec.lambda, epoch - 1));
             optimizer.zero_grad();
             terms.total.backward();
+            if (parallel != nullptr) parallel->average_gradients(net.parameters());
             optimizer.step();
             sum_loss += loss;
-            sum_rec += terms.reconstruction.item<double>();
-            sum_reg += terms.regularizer.item<double>();
+            sum_rec += reconstruction;
+            sum_reg += regularizer;
             ++rec.batches;
-            images_done += static_cast<double>(y.size(0));
+            images_done += static_cast<double>(y_all.size(0));
 
             const double elapsed = std::chrono::duration<double>(Clock::now() - run_start).count();
             const double ips = images_done / std::max(elapsed, 1e-9);
@@ -182,7 +215,10 @@ TrainResult train(FrameDataset& data, const TrainOptions& given, TrainingSink* s
                 static_cast<double>((options.epochs - epoch) * steps + (steps - step - 1)) * loader.batch;
             notify(StepDone{epoch, options.epochs, step + 1, steps, sum_loss / static_cast<double>(rec.batches), rec.lr,
                             ips, images_left / std::max(ips, 1e-9)});
-            if (options.max_minutes > 0 && elapsed > options.max_minutes * 60) {
+            bool out_of_time = options.max_minutes > 0 && elapsed > options.max_minutes * 60;
+            // Ranks stop together: one rank's clock running out is everyone's last step.
+            if (parallel != nullptr && options.max_minutes > 0) out_of_time = parallel->sum({out_of_time ? 1.0 : 0.0})[0] > 0;
+            if (out_of_time) {
                 result.stopped_early = true;
                 break;
             }

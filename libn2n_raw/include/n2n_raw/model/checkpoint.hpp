@@ -19,6 +19,7 @@
 
 #include <torch/optim/optimizer.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -42,6 +43,10 @@ void save_checkpoint(const std::filesystem::path& path, Denoiser& net, const Net
 /// file) or FormatError (not an n2n_raw checkpoint, unknown version, mismatched parameters, a
 /// digest that does not match (field "digest"), non-finite weights (field "model")).
 LoadedModel load_checkpoint(const std::filesystem::path& path, const torch::Device& device = torch::kCPU);
+
+/// CRC-32 of every parameter's bytes, in order: equal digests mean bit-identical weights (the
+/// ranks of a data-parallel run print it).
+std::uint32_t parameters_digest(Denoiser& net);
 
 /// Restores the optimizer state stored in `path` into `optimizer` (built over the parameters of
 /// the network load_checkpoint returned). Throws FormatError when the file has none.

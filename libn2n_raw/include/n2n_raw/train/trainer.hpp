@@ -5,6 +5,7 @@
 #pragma once
 
 #include "n2n_raw/model/denoiser.hpp"
+#include "n2n_raw/train/data_parallel.hpp"
 #include "n2n_raw/train/dataset.hpp"
 #include "n2n_raw/train/sampler.hpp"
 #include "n2n_raw/train/training_events.hpp"
@@ -46,6 +47,11 @@ struct TrainOptions {
     /// Validation hook, called with the network in eval mode under NoGradGuard.
     std::function<Metrics(model::Denoiser& net, int epoch)> validate;
     TrainEventHandler on_event;    ///< progress events; empty: none
+    /// Data-parallel membership (empty: one process). loader.batch is then the global batch: every
+    /// rank draws the same batch from the seed and trains on its 1/world share (batch must divide
+    /// evenly), gradients are averaged, so the run equals one process with the same batch. Only
+    /// rank 0 should pass a sink.
+    std::shared_ptr<DataParallel> data_parallel;
 };
 
 struct TrainResult {
