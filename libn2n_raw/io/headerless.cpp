@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
+#include <limits>
 
 namespace n2n::io {
 
@@ -24,7 +25,13 @@ RawFrame read_headerless(const std::filesystem::path& path, const HeaderlessSpec
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     if (ec) throw IoError(file, "open", ec.message());
-    const auto expected = static_cast<std::uintmax_t>(spec.width) * static_cast<std::uintmax_t>(spec.height) * 2U;
+    // A stated geometry whose byte count overflows must not wrap around to the file's size.
+    const auto width = static_cast<std::uintmax_t>(spec.width), height = static_cast<std::uintmax_t>(spec.height);
+    if (width > std::numeric_limits<std::uintmax_t>::max() / 2U / height)
+        throw FormatError(file, "size",
+                          fmt::format("{} bytes, but {}x{} uint16 samples need more bytes than any file holds", size,
+                                      spec.width, spec.height));
+    const auto expected = width * height * 2U;
     if (size != expected)
         throw FormatError(file, "size",
                           fmt::format("{} bytes, but {}x{} uint16 samples need exactly {} bytes", size, spec.width,

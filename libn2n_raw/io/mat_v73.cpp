@@ -144,6 +144,9 @@ MatArray read_mat_v73_array(const std::filesystem::path& path, const std::string
                 throw FormatError(file, chosen, "is empty (MATLAB_empty)");
         }
     }
+    // A dataset whose storage was never written reads back as fill values: made-up data, and
+    // HDF5 1.10 can crash filling it from a damaged fill-value message (fuzz_regressions/mat_v73/).
+    if (H5Dget_storage_size(ds.get()) == 0) throw FormatError(file, chosen, "holds no stored data (fill values only)");
     out.data.resize(n);
     // HDF5 converts any stored integer or float type to native float.
     if (H5Dread(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data.data()) < 0)

@@ -5,11 +5,37 @@
 #include "n2n_raw/model/unet.hpp"
 
 #include <fmt/format.h>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <torch/nn/functional/padding.h>
 
 namespace n2n::model {
 namespace {
+
+// Beyond any network this project trains (48 features, 4 or 8 planes) by an order of magnitude,
+// and small enough that the largest allowed U-Net still fits in memory: a damaged or forged
+// checkpoint must not make the factory ask for terabytes or overflow 2 * features.
+constexpr int kMaxFeatures = 512;
+constexpr int kMaxChannels = 64;
+
+// An int-valued key. get<int>() would cast 1e20 (undefined behaviour) or 2^32 + 4 (wraps to 4)
+// without a word.
+int int_field(const nlohmann::json& j, const char* key, int fallback, bool required) {
+    if (!j.contains(key)) {
+        if (required) throw FormatError("", "net", fmt::format("no \"{}\"", key));
+        return fallback;
+    }
+    const nlohmann::json& v = j.at(key);
+    if (v.is_number_integer()) {
+        // Integers above INT64_MAX are stored unsigned; compare in the matching type.
+        const bool fits = v.is_number_unsigned()
+                              ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<int>::max())
+                              : v.get<std::int64_t>() >= std::numeric_limits<int>::min() &&
+                                    v.get<std::int64_t>() <= std::numeric_limits<int>::max();
+        if (fits) return static_cast<int>(v.get<std::int64_t>());
+    }
+    throw FormatError("", "net", fmt::format("\"{}\": {} is not an integer in the range of int", key, v.dump()));
+}
 
 [[noreturn]] void no_stages() {
     throw ConfigError("", "stages", "this network has no stage split (stage_plan() is empty)");
@@ -28,9 +54,9 @@ NetConfig NetConfig::from_json(const std::string& text) {
         const auto j = nlohmann::json::parse(text);
         NetConfig c;
         c.arch = j.at("arch").get<std::string>();
-        c.in_channels = j.at("in_channels").get<int>();
-        c.out_channels = j.at("out_channels").get<int>();
-        c.features = j.value("features", 48);
+        c.in_channels = int_field(j, "in_channels", 0, true);
+        c.out_channels = int_field(j, "out_channels", 0, true);
+        c.features = int_field(j, "features", 48, false);
         c.residual = j.value("residual", false);  // absent in checkpoints written before the option
         c.input = j.value("input", std::string("raw"));
         return c;
@@ -59,6 +85,10 @@ std::vector<std::string> available_architectures() { return {"unet"}; }
 std::shared_ptr<Denoiser> make_denoiser(const NetConfig& config) {
     if (config.in_channels <= 0 || config.out_channels <= 0 || config.features <= 0)
         throw ConfigError("", "net", fmt::format("channel counts must be positive: {}", config.to_json()));
+    if (config.in_channels > kMaxChannels || config.out_channels > kMaxChannels || config.features > kMaxFeatures)
+        throw ConfigError("", "net",
+                          fmt::format("at most {} planes in and out and {} features: {}", kMaxChannels, kMaxFeatures,
+                                      config.to_json()));
     if (config.residual && config.in_channels < config.out_channels)
         throw ConfigError("", "residual",
                           fmt::format("a residual network adds its first out_channels inputs: {}", config.to_json()));

@@ -73,6 +73,21 @@ TEST_CASE("headerless: wrong size, missing file and bad geometry are reported, n
     CHECK_THROWS_AS(io::read_headerless(dir / "short.raw", black_above_white), ConfigError);
 }
 
+TEST_CASE("headerless: a geometry whose byte count overflows is refused, not wrapped to the file size") {
+    // libFuzzer's find (fuzz_regressions/headerless/): 2^62 x 2 samples need 2^64 bytes, which
+    // wraps to 0 in 64 bits and so "matched" an empty file; the reader then sized a frame of 2^63
+    // pixels (signed overflow, then bad_alloc).
+    test::TempDir dir;
+    test::write_bytes(dir / "empty.raw", {});
+    const auto huge = test::headerless_spec(std::ptrdiff_t{1} << 62, 2);
+    require_error<FormatError>([&] { io::read_headerless(dir / "empty.raw", huge); }, (dir / "empty.raw").string(),
+                               "size");
+    // The largest geometry that does not overflow is still checked against the real size.
+    const auto big = test::headerless_spec(std::ptrdiff_t{1} << 31, std::ptrdiff_t{1} << 31);
+    require_error<FormatError>([&] { io::read_headerless(dir / "empty.raw", big); }, (dir / "empty.raw").string(),
+                               "size");
+}
+
 namespace {
 // Python (Pillow + numpy) writes PNGs of several kinds and a headerless LE dump of the 16-bit one.
 const char* kPngWriter = R"PY(

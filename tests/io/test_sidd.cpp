@@ -194,10 +194,10 @@ TEST_CASE("sidd folder names and phone codes") {
 }
 
 TEST_CASE("fuzzer finds stay fixed: damaged MAT headers give FormatError, not huge allocations") {
-    // Inputs libFuzzer (fuzz/fuzz_readers.cpp) produced: a v7.3 file whose HDF5 metadata asks
-    // for a huge block, a v5 struct field claiming ~10^9 elements in a 527-byte file, and a v5
-    // struct whose field names matio leaves null.
-    const std::filesystem::path dir = std::string(N2N_TEST_SOURCE_DIR) + "/io/fuzz_regressions";
+    // Inputs libFuzzer produced (whole MAT files, so under the mat_v5 target's folder): a v7.3
+    // file whose HDF5 metadata asks for a huge block, a v5 struct field claiming ~10^9 elements
+    // in a 527-byte file, and a v5 struct whose field names matio leaves null.
+    const std::filesystem::path dir = std::string(N2N_TEST_SOURCE_DIR) + "/io/fuzz_regressions/mat_v5";
     for (const char* name :
          {"v73_huge_metadata_alloc.MAT", "v5_struct_field_huge_dims.MAT", "v5_struct_null_fieldnames.MAT"}) {
         CAPTURE(name);

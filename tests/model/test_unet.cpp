@@ -71,6 +71,31 @@ TEST_CASE("factory and config errors") {
     CHECK_THROWS_AS(NetConfig::from_json("{\"arch\": 3}"), n2n::FormatError);
 }
 
+TEST_CASE("network descriptions a damaged checkpoint may hold are refused, not cast or allocated") {
+    // Found with fuzz/fuzz_net_config (inputs in tests/io/fuzz_regressions/net_config/).
+    const auto refused = [](const std::string& json, const std::string& words) {
+        CAPTURE(json);
+        try {
+            (void)n2n::model::make_denoiser(NetConfig::from_json(json));
+            FAIL("accepted");
+        } catch (const n2n::Error& e) {
+            CHECK(e.field() == "net");
+            CHECK(std::string(e.what()).find(words) != std::string::npos);
+        }
+    };
+    // 1e20 as int was undefined behaviour; 2^32 + 4 became 4 features without a word.
+    refused(R"({"arch":"unet","in_channels":1e20,"out_channels":4})", "in_channels");
+    refused(R"({"arch":"unet","in_channels":4,"out_channels":4,"features":4294967300})", "features");
+    refused(R"({"arch":"unet","in_channels":4,"out_channels":4,"features":2.5})", "features");
+    refused(R"({"arch":"unet","out_channels":4})", "in_channels");
+    // A million features asked LibTorch for 36 TB (an uncaught c10::Error); 20000 for 14 GB.
+    refused(R"({"arch":"unet","in_channels":4,"out_channels":4,"features":1000000})", "512 features");
+    refused(R"({"arch":"unet","in_channels":4,"out_channels":4,"features":20000})", "512 features");
+    refused(R"({"arch":"unet","in_channels":100000,"out_channels":4})", "64 planes");
+    // The largest allowed sizes still build.
+    CHECK(n2n::model::make_denoiser({"unet", 64, 64, 8}) != nullptr);
+}
+
 TEST_CASE("checkpoint round trip: network, optimizer, epoch, train state") {
     n2n::test::TempDir dir;
     torch::manual_seed(1);
