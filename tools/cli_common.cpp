@@ -2,12 +2,14 @@
 #include "cli_common.hpp"
 
 #include "n2n_raw/error.hpp"
+#include "n2n_raw/noise/calibration.hpp"
 #include "n2n_raw/tensor/compute.hpp"
 #include "n2n_raw/train/dataset.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 
@@ -94,6 +96,18 @@ std::filesystem::path starting_model_path() {
     throw IoError(kFile, "starting model", fmt::format("not found in {} (set N2N_MODEL_DIR or pass --init)", searched));
 }
 
+io::RawFrame read_same_capture(const std::filesystem::path& file, const io::ReadOptions& read,
+                               std::optional<io::RawFrame>& first, io::SameCapture what) {
+    io::RawFrame frame = io::read_any(file, read);
+    frame.meta.source = file.string();
+    if (!first) {
+        first = frame;
+    } else {
+        io::require_same_capture(*first, frame, what);
+    }
+    return frame;
+}
+
 void add_noise_level_options(CLI::App& cmd, NoiseLevelOptions& options, const std::string& purpose) {
     auto* group = cmd.add_option_group("Noise level", "Noise level functions var = beta1*x + beta2: " + purpose);
     group->add_option("--level", options.levels,
@@ -101,10 +115,26 @@ void add_noise_level_options(CLI::App& cmd, NoiseLevelOptions& options, const st
     group->add_option("--nlf", options.nlf, "SIDD's cam_iso_nlf.txt (needed by --level)")->check(CLI::ExistingFile);
     group->add_option("--beta1", options.beta1, "Your own shot-noise gain (normalised units)");
     group->add_option("--beta2", options.beta2, "Your own read-noise variance (normalised units)");
+    group->add_option("--noise-json", options.noise_json,
+                      "Calibration file from `n2n calibrate` (the entry of the frame's camera and ISO, or its only "
+                      "entry)")
+        ->check(CLI::ExistingFile);
 }
 
-std::vector<std::pair<std::string, noise::NoiseModel>> noise_levels(const NoiseLevelOptions& options) {
+std::vector<std::pair<std::string, noise::NoiseModel>> noise_levels(const NoiseLevelOptions& options,
+                                                                    const io::RawMetadata* frame) {
     std::vector<std::pair<std::string, noise::NoiseModel>> levels;
+    if (!options.noise_json.empty()) {
+        const auto entries = noise::read_calibration(options.noise_json);
+        const auto label = [](const noise::CalibrationEntry& e) { return fmt::format("{}@{}", e.camera, e.iso); };
+        if (frame != nullptr) {
+            const int iso = frame->iso ? static_cast<int>(std::lround(*frame->iso)) : 0;
+            const auto& e = noise::find_calibration(entries, frame->camera, iso, options.noise_json, "--noise-json");
+            levels.emplace_back(label(e), e.fit.model());
+        } else {
+            for (const auto& e : entries) levels.emplace_back(label(e), e.fit.model());
+        }
+    }
     if (!options.levels.empty()) {
         if (options.nlf.empty()) throw ConfigError("", "--nlf", "--level needs SIDD's NLF table (--nlf cam_iso_nlf.txt)");
         const auto table = noise::read_nlf_table(options.nlf);

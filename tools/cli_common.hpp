@@ -9,6 +9,7 @@
 #include <torch/types.h>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,20 +56,31 @@ void add_mosaic_input_options(CLI::App& cmd, MosaicInputOptions& options);
 /// The reader options these imply. Throws ConfigError (field "--phase") for an unknown phase.
 io::ReadOptions read_options(const MosaicInputOptions& options);
 
+/// Reads one frame of a burst or calibration set (its source set to `file`): the first frame read
+/// becomes `first`, every later one must match it (io::require_same_capture: ConfigError naming
+/// the file and the field).
+io::RawFrame read_same_capture(const std::filesystem::path& file, const io::ReadOptions& read,
+                               std::optional<io::RawFrame>& first, io::SameCapture what = {});
+
 /// Noise level functions named on the command line: SIDD table entries or the user's own values.
 struct NoiseLevelOptions {
     std::vector<std::string> levels;  ///< "N6:800", ..., or "all" (every entry of the table)
     std::string nlf;                  ///< SIDD's cam_iso_nlf.txt
     double beta1 = -1;                ///< < 0: not given
     double beta2 = -1;
+    std::string noise_json;           ///< an `n2n calibrate` file
 };
 
-/// Adds --level, --nlf, --beta1 and --beta2; `purpose` says what the levels are for.
+/// Adds --level, --nlf, --beta1, --beta2 and --noise-json; `purpose` says what the levels are for.
 void add_noise_level_options(CLI::App& cmd, NoiseLevelOptions& options, const std::string& purpose);
 
-/// The levels given, each with its label ("N6:800", "b1=...,b2=..."); empty when none was given.
-/// Throws ConfigError naming the option for --level without --nlf or invalid values.
-std::vector<std::pair<std::string, noise::NoiseModel>> noise_levels(const NoiseLevelOptions& options);
+/// The levels given, each with its label ("N6:800", "b1=...,b2=...", "CAMERA@ISO"); empty when
+/// none was given. --noise-json gives its entry for `frame`'s camera and ISO (or its only entry)
+/// when a frame is given, else every entry, each with its per-channel levels. Throws
+/// ConfigError naming the option for --level without --nlf or invalid values, and the
+/// calibration file's own errors (noise::read_calibration, noise::find_calibration).
+std::vector<std::pair<std::string, noise::NoiseModel>> noise_levels(const NoiseLevelOptions& options,
+                                                                    const io::RawMetadata* frame = nullptr);
 
 /// Adds --device and --threads to a sub-command.
 void add_compute_options(CLI::App& cmd, ComputeOptions& options);

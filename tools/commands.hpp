@@ -18,5 +18,7 @@ void register_render(CLI::App& app);
 void register_demo(CLI::App& app);
 void register_synth(CLI::App& app);
 void register_eval(CLI::App& app);
+void register_calibrate(CLI::App& app);
+void register_reference(CLI::App& app);
 
 }  // namespace n2n::cli

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "n2n_raw/noise/noise_estimate.hpp"
 
+#include "line_fit.hpp"
+
 #include "n2n_raw/bayer/pack.hpp"
 #include "n2n_raw/error.hpp"
 
@@ -51,25 +53,9 @@ struct Bin {
 
 // Weighted least squares of variance = beta1·x + beta2 over the bins.
 NoiseLevel fit_line(const std::vector<Bin>& bins) {
-    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
-    for (const Bin& b : bins) {
-        sw += b.weight;
-        sx += b.weight * b.x;
-        sy += b.weight * b.variance;
-        sxx += b.weight * b.x * b.x;
-        sxy += b.weight * b.x * b.variance;
-    }
-    const double det = sw * sxx - sx * sx;
-    NoiseLevel level;
-    if (det > 1e-18 * sw * sw) {
-        level.beta1 = (sw * sxy - sx * sy) / det;
-        level.beta2 = (sy - level.beta1 * sx) / sw;
-    }
-    // Keep the physically possible part: a negative slope means no measurable shot noise, a
-    // negative intercept no measurable read noise (then refit the other term alone).
-    if (det <= 1e-18 * sw * sw || level.beta1 < 0) level = {0.0, sy / sw};
-    if (level.beta2 < 0) level = {sxx > 0 ? sxy / sxx : 0.0, 0.0};
-    return level;
+    detail::LineSums sums;
+    for (const Bin& b : bins) sums.add(b.x, b.variance, b.weight);
+    return detail::solve_line(sums);
 }
 
 }  // namespace

@@ -48,4 +48,14 @@ struct RawFrame {
     Image<float> normalized(bayer::Clip clip = bayer::Clip::ZeroOne) const;
 };
 
+/// What frames of one burst, or of one calibration set, must share.
+struct SameCapture {
+    bool exposure = true;  ///< flat fields at several levels may differ in exposure time
+};
+
+/// Refuses `other` unless it matches `first` in size, CFA phase, ISO and (when asked) exposure
+/// time: ConfigError naming other's file and the field ("size", "CFA phase", "ISO", "exposure"),
+/// with both values. A value one frame states and the other does not counts as different.
+void require_same_capture(const RawFrame& first, const RawFrame& other, SameCapture what = {});
+
 }  // namespace n2n::io
