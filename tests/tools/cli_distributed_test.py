@@ -19,19 +19,10 @@ import subprocess
 import sys
 import time
 
-n2n, shared, work = sys.argv[1:4]
-crop_dir = os.path.join(shared, "raw", "mushfiqulalam-isp-d750-crop")
-if not os.path.isdir(crop_dir):
-    print(f"SKIPPED: {crop_dir} is absent")
-    sys.exit(77)
-shutil.rmtree(work, ignore_errors=True)
-frames = os.path.join(work, "frames")
-os.makedirs(frames)
-for phase in ("rggb", "bggr", "grbg", "gbrg"):
-    shutil.copy(os.path.join(crop_dir, f"DSC_1339_768x512_{phase}.raw"), frames)
+from d750_frames import GEOMETRY, fresh_frames
 
-GEOMETRY = ["--width", "768", "--height", "512", "--phase", "RGGB", "--bits", "14", "--black", "600", "--white",
-            "15520"]
+n2n, shared, work = sys.argv[1:4]
+frames = fresh_frames(shared, work)
 
 
 def train_args(out, epochs=3, ppf=2):

@@ -8,7 +8,6 @@
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,20 +15,12 @@ import time
 
 import numpy as np
 
+from d750_frames import GEOMETRY, fresh_frames
+
 n2n, shared, work = sys.argv[1:4]
-crop_dir = os.path.join(shared, "raw", "mushfiqulalam-isp-d750-crop")
-if not os.path.isdir(crop_dir):
-    print(f"SKIPPED: {crop_dir} is absent")
-    sys.exit(77)
-shutil.rmtree(work, ignore_errors=True)
-frames = os.path.join(work, "frames")
-os.makedirs(frames)
-for phase in ("rggb", "bggr", "grbg", "gbrg"):
-    shutil.copy(os.path.join(crop_dir, f"DSC_1339_768x512_{phase}.raw"), frames)
+frames = fresh_frames(shared, work)
 
 EPOCHS = 6
-GEOMETRY = ["--width", "768", "--height", "512", "--phase", "RGGB", "--bits", "14", "--black", "600", "--white",
-            "15520"]
 SCHEDULE = ["--features", "8", "--patch", "64", "--batch", "2", "--epochs", str(EPOCHS), "--lr-step", "2",
             "--patches-per-frame", "8", "--workers", "0", "--threads", "1", "--seed", "7"]
 
