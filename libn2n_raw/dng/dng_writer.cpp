@@ -15,20 +15,54 @@
 namespace n2n::dng {
 namespace {
 
-// Not in libtiff 4.5's IFD 0 tag table: DNG 1.2's NoiseReductionApplied, and the TIFF/EP capture
-// tags that DNG allows in IFD 0, where dcraw and LibRaw read them (noise work depends on ISO and
-// exposure, so a denoised DNG must keep them).
-constexpr ttag_t kNoiseReductionApplied = 50935;
+// Not in libtiff 4.5's IFD 0 tag table: DNG 1.2's NoiseReductionApplied, DNG 1.3's NoiseProfile,
+// and the TIFF/EP capture tags that DNG allows in IFD 0. dcraw and LibRaw read ISO only from the
+// EXIF IFD (written too, below); the IFD 0 copies hold the same values, for TIFF/EP readers.
+constexpr ttag_t kNoiseReductionApplied = 50935, kNoiseProfile = 51041;
 constexpr ttag_t kExposureTime = 33434, kFNumber = 33437, kIsoSpeedRatings = 34855, kDateTimeOriginal = 36867,
                  kFocalLength = 37386;
 const TIFFFieldInfo kExtraFields[] = {
     {kNoiseReductionApplied, 1, 1, TIFF_RATIONAL, FIELD_CUSTOM, 1, 0, const_cast<char*>("NoiseReductionApplied")},
+    {kNoiseProfile, TIFF_VARIABLE, TIFF_VARIABLE, TIFF_DOUBLE, FIELD_CUSTOM, 1, 1, const_cast<char*>("NoiseProfile")},
     {kExposureTime, 1, 1, TIFF_RATIONAL, FIELD_CUSTOM, 1, 0, const_cast<char*>("ExposureTime")},
     {kFNumber, 1, 1, TIFF_RATIONAL, FIELD_CUSTOM, 1, 0, const_cast<char*>("FNumber")},
     {kIsoSpeedRatings, 1, 1, TIFF_SHORT, FIELD_CUSTOM, 1, 0, const_cast<char*>("ISOSpeedRatings")},
     {kDateTimeOriginal, -1, -1, TIFF_ASCII, FIELD_CUSTOM, 1, 0, const_cast<char*>("DateTimeOriginal")},
     {kFocalLength, 1, 1, TIFF_RATIONAL, FIELD_CUSTOM, 1, 0, const_cast<char*>("FocalLength")},
 };
+
+bool has_capture_exif(const io::RawMetadata& meta) {
+    return meta.iso || meta.exposure_time_s || meta.f_number || meta.focal_length_mm || !meta.capture_time.empty();
+}
+
+std::uint16_t iso_value(double iso) { return static_cast<std::uint16_t>(std::clamp(std::lround(iso), 1L, 65535L)); }
+
+// The EXIF IFD, written before IFD 0 so that IFD 0 can point at it when it is written itself
+// (libtiff's other order re-reads IFD 0 and loses the tags merged above). Returns its offset.
+std::uint64_t write_exif_ifd(io::detail::MemoryTiff& tiff, const io::RawMetadata& meta) {
+    TIFF* t = tiff.get();
+    tiff.check(TIFFCreateEXIFDirectory(t) == 0, "ExifIFD");
+    const std::uint8_t version[4] = {'0', '2', '3', '0'};
+    tiff.check(TIFFSetField(t, EXIFTAG_EXIFVERSION, version) == 1, "ExifVersion");
+    if (meta.exposure_time_s)
+        tiff.check(TIFFSetField(t, EXIFTAG_EXPOSURETIME, *meta.exposure_time_s) == 1, "ExposureTime");
+    if (meta.f_number) tiff.check(TIFFSetField(t, EXIFTAG_FNUMBER, *meta.f_number) == 1, "FNumber");
+    if (meta.iso) {
+        const std::uint16_t iso = iso_value(*meta.iso);
+        tiff.check(TIFFSetField(t, EXIFTAG_ISOSPEEDRATINGS, 1, &iso) == 1, "ISOSpeedRatings");
+    }
+    // EXIF's DateTimeOriginal is exactly "YYYY:MM:DD HH:MM:SS" (20 bytes with the NUL).
+    if (meta.capture_time.size() == 19)
+        tiff.check(TIFFSetField(t, EXIFTAG_DATETIMEORIGINAL, meta.capture_time.c_str()) == 1, "DateTimeOriginal");
+    if (meta.focal_length_mm)
+        tiff.check(TIFFSetField(t, EXIFTAG_FOCALLENGTH, *meta.focal_length_mm) == 1, "FocalLength");
+    std::uint64_t offset = 0;
+    tiff.check(TIFFWriteCustomDirectory(t, &offset) == 1, "ExifIFD");
+    // libtiff 4.5's TIFFCreateDirectory does not free the EXIF values itself.
+    TIFFFreeDirectory(t);
+    tiff.check(TIFFCreateDirectory(t) == 0, "IFD0");
+    return offset;
+}
 
 void set_matrix(io::detail::MemoryTiff& tiff, ttag_t tag, const Matrix3& m, const char* field) {
     float values[9];
@@ -47,8 +81,14 @@ std::vector<std::uint8_t> encode_dng(ImageView<const std::uint16_t> mosaic, cons
     if (meta.orientation < 1 || meta.orientation > 8)
         throw ConfigError(name, "orientation", fmt::format("EXIF orientation {} is not in 1..8", meta.orientation));
 
+    if (!meta.noise_profile.empty())
+        if (const auto problem = io::noise_profile_problem(meta.noise_profile))
+            throw ConfigError(name, "NoiseProfile", *problem);
+
     io::detail::MemoryTiff tiff(name);
     TIFF* t = tiff.get();
+    // 0: no EXIF IFD (offset 0 is the TIFF header, never an IFD).
+    const std::uint64_t exif = has_capture_exif(meta) ? write_exif_ifd(tiff, meta) : 0;
     tiff.check(TIFFMergeFieldInfo(t, kExtraFields, static_cast<std::uint32_t>(std::size(kExtraFields))) == 0, "extra tags");
 
     const auto width = static_cast<std::uint32_t>(mosaic.width()), height = static_cast<std::uint32_t>(mosaic.height());
@@ -81,9 +121,8 @@ std::vector<std::uint8_t> encode_dng(ImageView<const std::uint16_t> mosaic, cons
     if (meta.exposure_time_s) tiff.check(TIFFSetField(t, kExposureTime, *meta.exposure_time_s) == 1, "ExposureTime");
     if (meta.f_number) tiff.check(TIFFSetField(t, kFNumber, *meta.f_number) == 1, "FNumber");
     if (meta.focal_length_mm) tiff.check(TIFFSetField(t, kFocalLength, *meta.focal_length_mm) == 1, "FocalLength");
-    if (meta.iso)
-        tiff.check(TIFFSetField(t, kIsoSpeedRatings, static_cast<int>(std::clamp(std::lround(*meta.iso), 1L, 65535L))) == 1,
-                   "ISOSpeedRatings");
+    if (meta.iso) tiff.check(TIFFSetField(t, kIsoSpeedRatings, static_cast<int>(iso_value(*meta.iso))) == 1, "ISOSpeedRatings");
+    if (exif != 0) tiff.check(TIFFSetField(t, TIFFTAG_EXIFIFD, exif) == 1, "ExifIFD");
 
     const std::uint16_t repeat[2] = {2, 2};
     tiff.check(TIFFSetField(t, TIFFTAG_CFAREPEATPATTERNDIM, repeat) == 1, "CFARepeatPatternDim");
@@ -119,6 +158,9 @@ std::vector<std::uint8_t> encode_dng(ImageView<const std::uint16_t> mosaic, cons
         tiff.check(TIFFSetField(t, TIFFTAG_CALIBRATIONILLUMINANT2, meta.calibration_illuminant2.value_or(17)) == 1,
                    "CalibrationIlluminant2");
     }
+    if (!meta.noise_profile.empty())
+        tiff.check(TIFFSetField(t, kNoiseProfile, static_cast<int>(meta.noise_profile.size()), meta.noise_profile.data()) == 1,
+                   "NoiseProfile");
     if (options.noise_reduction_applied)
         tiff.check(TIFFSetField(t, kNoiseReductionApplied, *options.noise_reduction_applied) == 1,
                    "NoiseReductionApplied");

@@ -58,7 +58,11 @@ std::vector<std::filesystem::path> write_outputs(const std::filesystem::path& di
     if (outputs.dng) {
         dng::DngOptions options;
         options.noise_reduction_applied = 1.0;
-        dng::write_dng(path(".dng"), dn.mosaic.view(), dn.meta, options);
+        // The input's NoiseProfile describes the input: a denoised file claiming it would send
+        // noise-aware tools (and our own readers) after noise that is gone.
+        io::RawMetadata meta = dn.meta;
+        meta.noise_profile.clear();
+        dng::write_dng(path(".dng"), dn.mosaic.view(), meta, options);
     }
     if (outputs.render)
         io::save_rgb(path("_srgb.png"), pipeline::render(frame.denoised.view(), normalized_render_params(frame.meta)));

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstring>
 #include <ctime>
 #include <fmt/format.h>
@@ -16,6 +17,8 @@
 #include <iterator>
 #include <libraw/libraw.h>
 #include <memory>
+#include <optional>
+#include <tiffio.h>
 #include <vector>
 
 namespace n2n::io {
@@ -72,6 +75,51 @@ bool identified_only_by_size(const std::string& file, const libraw_data_t& opene
 int exif_orientation(int flip) {
     static constexpr int kExif[8] = {1, 2, 4, 3, 5, 8, 6, 7};
     return kExif[flip & 7];
+}
+
+// LibRaw 0.20 does not read DNG's NoiseProfile (tag 51041), so libtiff reads it from the raw IFD:
+// IFD 0 (as our writer puts it), else the first full-resolution SubIFD (Adobe's converter).
+// Nothing when libtiff cannot follow the IFDs: LibRaw decoded the image, the tag is optional.
+constexpr ttag_t kNoiseProfile = 51041;
+int quiet_tiff_handler(TIFF*, void*, const char*, const char*, va_list) { return 1; }
+
+std::vector<double> read_dng_noise_profile(const std::string& file) {
+    TIFFOpenOptions* options = TIFFOpenOptionsAlloc();
+    TIFFOpenOptionsSetErrorHandlerExtR(options, quiet_tiff_handler, nullptr);
+    TIFFOpenOptionsSetWarningHandlerExtR(options, quiet_tiff_handler, nullptr);
+    std::unique_ptr<TIFF, void (*)(TIFF*)> tiff(TIFFOpenExt(file.c_str(), "r", options), TIFFClose);
+    TIFFOpenOptionsFree(options);
+    if (!tiff) return {};
+    TIFF* t = tiff.get();
+    // libtiff 4.5 does not know the tag: it arrives as an anonymous field typed as the file has it.
+    const auto read_here = [&]() -> std::optional<std::vector<double>> {
+        const TIFFField* field = TIFFFindField(t, kNoiseProfile, TIFF_ANY);
+        if (field == nullptr) return std::nullopt;
+        if (TIFFFieldDataType(field) != TIFF_DOUBLE)
+            throw FormatError(file, "NoiseProfile", fmt::format("stored as TIFF type {}, DNG requires DOUBLE",
+                                                                static_cast<int>(TIFFFieldDataType(field))));
+        std::uint32_t count = 0;
+        std::uint16_t count16 = 0;
+        const double* values = nullptr;
+        const bool wide = TIFFFieldReadCount(field) == TIFF_VARIABLE2;
+        if ((wide ? TIFFGetField(t, kNoiseProfile, &count, &values) : TIFFGetField(t, kNoiseProfile, &count16, &values)) != 1)
+            return std::nullopt;
+        if (!wide) count = count16;
+        return std::vector<double>(values, values + (values ? count : 0));
+    };
+    if (auto here = read_here()) return *here;
+    std::uint16_t subifd_count = 0;
+    const std::uint64_t* subifd_offsets = nullptr;
+    if (TIFFGetField(t, TIFFTAG_SUBIFD, &subifd_count, &subifd_offsets) != 1) return {};
+    // Copied: reading a SubIFD frees the array.
+    const std::vector<std::uint64_t> subifds(subifd_offsets, subifd_offsets + subifd_count);
+    for (const std::uint64_t offset : subifds) {
+        std::uint32_t subfile_type = 1;
+        if (TIFFSetSubDirectory(t, offset) != 1) continue;
+        if (TIFFGetField(t, TIFFTAG_SUBFILETYPE, &subfile_type) == 1 && subfile_type != 0) continue;
+        if (auto here = read_here()) return *here;
+    }
+    return {};
 }
 
 }  // namespace
@@ -236,6 +284,12 @@ RawFrame read_camera_raw(const std::filesystem::path& path, const CameraRawOptio
         }
     }
     m.orientation = exif_orientation(s.flip);
+    if (id.dng_version != 0) {
+        m.noise_profile = read_dng_noise_profile(file);
+        // A damaged profile is refused, not dropped: a silent blind fit instead would be wrong output.
+        if (const auto problem = m.noise_profile.empty() ? std::nullopt : noise_profile_problem(m.noise_profile))
+            throw FormatError(file, "NoiseProfile", *problem);
+    }
     return frame;
 }
 

@@ -11,6 +11,18 @@ namespace n2n::io {
 
 Image<float> RawFrame::normalized(bayer::Clip clip) const { return bayer::normalize(mosaic.view(), meta.levels, clip); }
 
+std::optional<std::string> noise_profile_problem(const std::vector<double>& pairs) {
+    // DNG: 2 values (all planes) or 2 per colour plane; our CFAs have 3 (CFAPlaneColor R, G, B).
+    if (pairs.size() != 2 && pairs.size() != 6)
+        return fmt::format("{} values, expected 2 (one scale/offset pair) or 6 (R, G, B)", pairs.size());
+    for (std::size_t k = 0; k < pairs.size(); ++k)
+        if (!std::isfinite(pairs[k]) || pairs[k] < 0)
+            return fmt::format("value {} is {}, expected a finite number >= 0", k, pairs[k]);
+    for (std::size_t k = 0; k < pairs.size(); k += 2)
+        if (pairs[k] == 0 && pairs[k + 1] == 0) return fmt::format("pair {} is (0, 0): no noise at all", k / 2);
+    return std::nullopt;
+}
+
 namespace {
 
 std::string stated(const std::optional<double>& v, const char* unit) {

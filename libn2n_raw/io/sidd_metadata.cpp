@@ -53,7 +53,10 @@ RawMetadata read_sidd_metadata(const std::filesystem::path& path) {
                 cfa = std::array<int, 4>{static_cast<int>(value[0]), static_cast<int>(value[1]),
                                          static_cast<int>(value[2]), static_cast<int>(value[3])};
             }
-            if (id[0] == 51041) m.noise_profile = value;
+            if (id[0] == 51041) {
+                if (const auto problem = noise_profile_problem(value)) throw FormatError(file, "NoiseProfile", *problem);
+                m.noise_profile = value;
+            }
         }
     }
     if (!cfa) throw FormatError(file, "CFAPattern", "UnknownTags has no CFAPattern (tag 33422)");

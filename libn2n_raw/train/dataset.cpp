@@ -72,13 +72,19 @@ std::size_t frame_bytes(const bayer::Mosaic& m) { return m.pixels.pixels().size(
 FrameDataset::FrameDataset(std::vector<fs::path> files, DatasetOptions options, Reader reader)
     : files_(std::move(files)), options_(std::move(options)), reader_(std::move(reader)), bad_(files_.size(), false) {
     if (files_.empty()) throw ConfigError("", "data", "the training set holds no file");
-    if (!reader_) {
-        reader_ = [read = options_.read](const fs::path& p) {
-            io::RawFrame f = io::read_any(p, read);
-            // No clipping: the noise below black must keep its zero mean for the loss.
-            return bayer::Mosaic{bayer::normalize(f.mosaic.view(), f.meta.levels, bayer::Clip::None), f.meta.phase};
-        };
+}
+
+bayer::Mosaic FrameDataset::read(std::size_t index) {
+    if (reader_) return reader_(files_[index]);
+    io::RawFrame f = io::read_any(files_[index], options_.read);
+    // The file's own NoiseProfile (DNG, SIDD metadata) ranks below DatasetOptions::noise and
+    // above the blind estimate; kept apart from the frame cache, which may evict the frame.
+    if (auto profile = noise::NoiseModel::from_dng_noise_profile(f.meta.noise_profile)) {
+        std::lock_guard lock(mutex_);
+        file_noise_.insert_or_assign(index, *profile);
     }
+    // No clipping: the noise below black must keep its zero mean for the loss.
+    return bayer::Mosaic{bayer::normalize(f.mosaic.view(), f.meta.levels, bayer::Clip::None), f.meta.phase};
 }
 
 FrameDataset FrameDataset::scan(DatasetKind kind, const fs::path& where, DatasetOptions options) {
@@ -120,7 +126,7 @@ std::shared_ptr<const bayer::Mosaic> FrameDataset::frame(std::size_t index, std:
     // Decoding happens outside the lock so workers read different files in parallel.
     std::shared_ptr<const bayer::Mosaic> frame;
     try {
-        auto m = std::make_shared<bayer::Mosaic>(reader_(files_[index]));
+        auto m = std::make_shared<bayer::Mosaic>(read(index));
         if (m->pixels.height() < min_height || m->pixels.width() < min_width)
             throw ConfigError(files_[index].string(), "patch",
                               fmt::format("frame is {} x {}, smaller than the {} x {} mosaic crop a patch needs",
@@ -151,6 +157,7 @@ noise::NoiseModel FrameDataset::noise_model(std::size_t index, const bayer::Mosa
     if (options_.noise) return *options_.noise;
     {
         std::lock_guard lock(mutex_);
+        if (const auto it = file_noise_.find(index); it != file_noise_.end()) return it->second;
         if (const auto it = noise_.find(index); it != noise_.end()) return it->second;
     }
     const auto estimate = noise::estimate_noise_model(frame.pixels.view(), frame.phase);

@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: MIT
 // DNG round trip through readers we did not write: LibRaw's own API, the project's LibRaw-based
-// reader, `dcraw -D -4` (mosaic) and `dcraw -i -v` (pattern, multipliers), and tifffile for tags
-// LibRaw does not expose (NoiseReductionApplied, DNGVersion).
+// reader, `dcraw -D -4` (mosaic) and `dcraw -i -v` (pattern, multipliers, capture EXIF), and
+// tifffile for tags LibRaw does not expose (NoiseReductionApplied, DNGVersion).
 #include "n2n_raw/dng/dng_writer.hpp"
 #include "n2n_raw/error.hpp"
+#include "n2n_raw/flows/denoise_frame.hpp"
 #include "n2n_raw/io/camera_raw.hpp"
 #include "n2n_raw/io/headerless.hpp"
+#include "n2n_raw/noise/noise_estimate.hpp"
+#include "n2n_raw/noise/noise_model.hpp"
+#include "n2n_raw/train/dataset.hpp"
 #include "support/process.hpp"
 #include "support/test_data.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -220,15 +226,15 @@ TEST_CASE("Canon CR2 -> DNG keeps the capture EXIF: dcraw reads the same ISO, sh
         return fields;
     };
     const auto original = capture_fields(*file), written = capture_fields(dir / "canon.dng");
-    for (const char* field : {"Timestamp", "Shutter", "Aperture", "Focal length"}) {
+    for (const char* field : {"Timestamp", "ISO speed", "Shutter", "Aperture", "Focal length"}) {
         INFO(field);
         REQUIRE(original.count(field) == 1);
         CHECK(written.count(field) == 1);
         if (written.count(field) == 1) CHECK(written.at(field) == original.at(field));
     }
     CHECK(original.at("ISO speed") == "640");  // by hand: the CR2's EXIF says ISO 640, 1/400 s, f/22
-    // dcraw and LibRaw read ISO only from an EXIF sub-IFD; the TIFF/EP tag in IFD 0 is read by
-    // tifffile (and exiftool).
+    // dcraw and LibRaw read ISO only from the EXIF IFD; the TIFF/EP copy in IFD 0 is for tifffile
+    // (and exiftool).
     if (test::require_tool("/usr/bin/python3", "python3-tifffile")) {
         const std::string iso = capture(fmt::format(
             "/usr/bin/python3 -c \"import tifffile; print(tifffile.TiffFile('{}').pages[0].tags[34855].value)\"",
@@ -240,4 +246,138 @@ TEST_CASE("Canon CR2 -> DNG keeps the capture EXIF: dcraw reads the same ISO, sh
     CHECK(back.meta.model == frame.meta.model);
     CHECK(back.meta.capture_time == frame.meta.capture_time);
     CHECK(frame.meta.capture_time == "2009:07:21 13:03:20");
+}
+
+namespace {
+
+// Awkward doubles on purpose: the tag stores IEEE doubles, so they must come back to the bit.
+const std::vector<double> kProfile{1.0 / 3 * 1e-4, 2.0 / 7 * 1e-6, 5.5e-5, 1.0 / 9 * 1e-5, 7.25e-5, 3.0e-6};
+
+io::RawMetadata capture_metadata() {
+    io::RawMetadata meta = example_metadata(BayerPhase::RGGB);
+    meta.iso = 1600;
+    meta.exposure_time_s = 1.0 / 250;
+    meta.f_number = 2.8;
+    meta.focal_length_mm = 35;
+    meta.capture_time = "2026:03:14 15:09:26";
+    meta.noise_profile = kProfile;
+    return meta;
+}
+
+Image<std::uint16_t> noisy_mosaic(std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> noise(4000, 120);
+    Image<std::uint16_t> mosaic(64, 96);
+    for (auto& v : mosaic.pixels()) v = static_cast<std::uint16_t>(std::clamp(noise(rng), 100.0, 16000.0));
+    return mosaic;
+}
+
+}  // namespace
+
+TEST_CASE("DNG NoiseProfile and capture EXIF: our reader, LibRaw and dcraw read them back") {
+    test::TempDir dir;
+    const auto path = dir / "iso1600.dng";
+    dng::write_dng(path, noisy_mosaic(1).view(), capture_metadata());
+
+    const io::RawFrame back = io::read_camera_raw(path);
+    REQUIRE(back.meta.noise_profile.size() == kProfile.size());
+    for (std::size_t k = 0; k < kProfile.size(); ++k)
+        CHECK(std::abs(back.meta.noise_profile[k] - kProfile[k]) <= 1e-12 * kProfile[k]);
+    REQUIRE(back.meta.iso.has_value());
+    CHECK(*back.meta.iso == 1600);
+    CHECK(back.meta.exposure_time_s.value_or(0) == doctest::Approx(1.0 / 250).epsilon(1e-6));
+    CHECK(back.meta.f_number.value_or(0) == doctest::Approx(2.8).epsilon(1e-6));
+    CHECK(back.meta.focal_length_mm.value_or(0) == doctest::Approx(35).epsilon(1e-6));
+    CHECK(back.meta.capture_time == "2026:03:14 15:09:26");
+    // R, G, B pairs: both greens get G's.
+    const auto model = noise::NoiseModel::from_dng_noise_profile(back.meta.noise_profile);
+    REQUIRE(model.has_value());
+    CHECK(model->channels[1].beta1 == kProfile[2]);
+    CHECK(model->channels[2].beta2 == kProfile[3]);
+    CHECK(model->channels[3].beta1 == kProfile[4]);
+
+    // LibRaw's own API, not our reader.
+    LibRaw raw;
+    REQUIRE(raw.open_file(path.string().c_str()) == LIBRAW_SUCCESS);
+    CHECK(raw.imgdata.other.iso_speed == doctest::Approx(1600));
+    CHECK(raw.imgdata.other.shutter == doctest::Approx(1.0 / 250).epsilon(1e-5));
+    CHECK(raw.imgdata.other.aperture == doctest::Approx(2.8).epsilon(1e-5));
+    CHECK(raw.imgdata.other.focal_len == doctest::Approx(35).epsilon(1e-5));
+
+    REQUIRE(have_dcraw());
+    const std::string info = capture(fmt::format("/usr/bin/dcraw -i -v '{}'", path.string()));
+    INFO(info);
+    CHECK(info.find("ISO speed: 1600\n") != std::string::npos);
+    CHECK(info.find("Shutter: 1/250.0 sec") != std::string::npos);
+    CHECK(info.find("Aperture: f/2.8") != std::string::npos);
+    CHECK(info.find("Focal length: 35.0 mm") != std::string::npos);
+}
+
+TEST_CASE("DNG NoiseProfile: one pair for all planes; a malformed one is refused by the writer") {
+    test::TempDir dir;
+    io::RawMetadata meta = capture_metadata();
+    meta.noise_profile = {4.5e-5, 2.25e-6};
+    dng::write_dng(dir / "one_pair.dng", noisy_mosaic(2).view(), meta);
+    CHECK(io::read_camera_raw(dir / "one_pair.dng").meta.noise_profile == meta.noise_profile);
+
+    for (const auto& bad : {std::vector<double>{1e-5, 1e-6, 1e-5}, std::vector<double>{-1e-5, 1e-6},
+                            std::vector<double>{1e-5, std::nan("")}, std::vector<double>{0, 0}}) {
+        meta.noise_profile = bad;
+        bool refused = false;
+        try {
+            dng::encode_dng(noisy_mosaic(2).view(), meta, {}, "bad.dng");
+        } catch (const ConfigError& e) {
+            refused = e.field() == "NoiseProfile" && e.file() == "bad.dng";
+        }
+        CHECK(refused);
+    }
+}
+
+TEST_CASE("denoised DNG does not claim the input's NoiseProfile; the noisy frame's DNG keeps it") {
+    test::TempDir dir;
+    const auto noisy = dir / "noisy.dng";
+    dng::write_dng(noisy, noisy_mosaic(3).view(), capture_metadata());
+    const io::RawFrame frame = io::read_camera_raw(noisy);
+    REQUIRE(frame.meta.noise_profile == kProfile);
+
+    // The passthrough writer keeps what the file said.
+    dng::write_dng(dir / "copy.dng", frame);
+    CHECK(io::read_camera_raw(dir / "copy.dng").meta.noise_profile == kProfile);
+
+    flows::DenoisedFrame denoised;
+    denoised.meta = frame.meta;
+    denoised.noisy = frame.normalized();
+    denoised.denoised = frame.normalized();
+    flows::write_outputs(dir.path(), "out", denoised, {.png16 = false, .npy = false, .dng = true});
+    const io::RawFrame out = io::read_camera_raw(dir / "out.dng");
+    CHECK(out.meta.noise_profile.empty());
+    CHECK(out.meta.iso.value_or(0) == 1600);  // the capture settings stay true after denoising
+}
+
+TEST_CASE("training noise model: calibration first, then the file's NoiseProfile, then the blind estimate") {
+    test::TempDir dir;
+    dng::write_dng(dir / "a_profile.dng", noisy_mosaic(4).view(), capture_metadata());
+    io::RawMetadata plain = capture_metadata();
+    plain.noise_profile.clear();
+    dng::write_dng(dir / "b_plain.dng", noisy_mosaic(5).view(), plain);
+    const std::vector<std::filesystem::path> files{dir / "a_profile.dng", dir / "b_plain.dng"};
+
+    train::FrameDataset data(files);
+    const auto profile = data.frame(0), blind_frame = data.frame(1);
+    REQUIRE(profile);
+    REQUIRE(blind_frame);
+    const auto from_file = data.noise_model(0, *profile);
+    CHECK(from_file.channels[0].beta1 == kProfile[0]);
+    CHECK(from_file.channels[3].beta2 == kProfile[5]);
+    const auto blind = data.noise_model(1, *blind_frame);
+    const auto expected = noise::estimate_noise_model(blind_frame->pixels.view(), blind_frame->phase);
+    CHECK(blind.channels[0].beta1 == expected.channels[0].beta1);
+    CHECK(blind.channels[0].beta2 == expected.channels[0].beta2);
+
+    train::DatasetOptions calibrated;
+    calibrated.noise = noise::NoiseModel::uniform({1e-3, 1e-5});
+    train::FrameDataset with_calibration(files, calibrated);
+    const auto frame0 = with_calibration.frame(0);
+    REQUIRE(frame0);
+    CHECK(with_calibration.noise_model(0, *frame0).channels[0].beta1 == 1e-3);
 }

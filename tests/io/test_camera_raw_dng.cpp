@@ -83,3 +83,17 @@ TEST_CASE("camera raw DNG: X-Trans-like 6x6 CFA and LinearRaw are rejected namin
         test::require_error<FormatError>([&] { io::read_camera_raw(p); }, p, "CFA");
     }
 }
+
+TEST_CASE("camera raw DNG: NoiseProfile written by another writer is read exactly, damaged ones are refused") {
+    const auto* dir = dng_fixtures();
+    if (!dir) return;
+    // NOISE_PROFILE of make_dng_fixtures.py, as it packs the doubles.
+    const std::vector<double> expected{2.5e-5, 1.5e-6, 3.125e-5, 2.0e-6, 4.0e-5, 3.0e-6};
+    CHECK(io::read_camera_raw(*dir / "noise_profile.dng").meta.noise_profile == expected);
+    CHECK(io::read_camera_raw(*dir / "bayer.dng").meta.noise_profile.empty());
+    // Never silently dropped for a blind estimate: a wrong count, a negative scale, a NaN offset.
+    for (const char* name : {"noise_profile_count.dng", "noise_profile_negative.dng", "noise_profile_nan.dng"}) {
+        const auto p = (*dir / name).string();
+        test::require_error<FormatError>([&] { io::read_camera_raw(p); }, p, "NoiseProfile");
+    }
+}

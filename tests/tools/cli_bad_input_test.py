@@ -117,6 +117,14 @@ photo = os.path.join(work, "photo.tif")
 Image.fromarray(np.random.default_rng(3).integers(0, 255, size=(48, 64, 3), dtype=np.uint8)).save(photo)
 case("non-Bayer file (an RGB TIFF)", ["pack", photo, "-o", out], BAD_INPUT, ["photo.tif"], out)
 case("missing file", ["pack", os.path.join(work, "absent.CR2"), "-o", out], IO_FAILURE, ["absent.CR2"], out)
+# A DNG NoiseProfile that cannot be a noise model is refused, never swapped for a blind estimate.
+fixtures = os.path.join(work, "dng_fixtures")
+os.makedirs(fixtures)
+subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "..", "io", "fixtures", "make_dng_fixtures.py"),
+                fixtures], check=True)
+for name in ("noise_profile_count.dng", "noise_profile_negative.dng", "noise_profile_nan.dng"):
+    case(f"DNG {name}", ["pack", os.path.join(fixtures, name), "-o", out], BAD_INPUT,
+         [re.escape(name), "NoiseProfile"], out)
 
 # --- option values: one validation layer -----------------------------------------------------------
 render_out = os.path.join(work, "render")

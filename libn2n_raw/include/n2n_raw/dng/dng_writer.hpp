@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Writing a Bayer mosaic as a DNG (1.4) that LibRaw, dcraw and raw developers open: one IFD with
-// the uncompressed 16-bit CFA image and the colour metadata of io::RawMetadata.
+// Writing a Bayer mosaic as a DNG (1.4) that LibRaw, dcraw and raw developers open: IFD 0 with
+// the uncompressed 16-bit CFA image and the colour and noise metadata of io::RawMetadata, and an
+// EXIF IFD with the capture settings.
 #pragma once
 
 #include "n2n_raw/image.hpp"
@@ -25,9 +26,12 @@ struct DngOptions {
 /// The DNG file bytes of `mosaic` (sensor DN, row 0 = top as read out, pixel (0, 0) of CFA phase
 /// meta.phase). Written: CFARepeatPatternDim/CFAPattern, BlackLevelRepeatDim 2×2 + BlackLevel
 /// (meta.levels.black), WhiteLevel, AsShotNeutral, ColorMatrix1/2 and CalibrationIlluminant1/2
-/// when known, Orientation, UniqueCameraModel, DNGVersion 1.4, NoiseReductionApplied when set.
-/// `name` only labels error messages. Throws ConfigError for levels outside 0..65535 or an
-/// empty mosaic, IoError with libtiff's message when encoding fails.
+/// when known, Orientation, UniqueCameraModel, DNGVersion 1.4, NoiseReductionApplied when set,
+/// NoiseProfile (51041) when meta.noise_profile is not empty, and the capture EXIF (ISO,
+/// exposure time, f-number, focal length, DateTimeOriginal) both in an EXIF IFD (34665, where
+/// dcraw and LibRaw read them) and in IFD 0 (TIFF/EP). `name` only labels error messages.
+/// Throws ConfigError for levels outside 0..65535, an empty mosaic or a malformed noise profile
+/// (field "NoiseProfile"), IoError with libtiff's message when encoding fails.
 std::vector<std::uint8_t> encode_dng(ImageView<const std::uint16_t> mosaic, const io::RawMetadata& meta,
                                      const DngOptions& options = {}, const std::string& name = "DNG");
 

@@ -49,7 +49,7 @@ struct FrameOutputs {
     bool png16 = true;    ///< <stem>.png: 16-bit grey mosaic in DN (to_dn), same size and phase
     bool npy = true;      ///< <stem>.npy: float32 1 × H × W in [0, 1]
     bool mat = false;     ///< <stem>.mat: MAT v7.3 single matrix `x` in [0, 1], as SIDD's frames
-    bool dng = false;     ///< <stem>.dng: Bayer DNG in DN (to_dn) with NoiseReductionApplied = 1
+    bool dng = false;     ///< <stem>.dng: Bayer DNG in DN (to_dn) with NoiseReductionApplied = 1, no NoiseProfile
     bool render = false;  ///< <stem>_srgb.png: 8-bit sRGB through normalized_render_params
 };
 

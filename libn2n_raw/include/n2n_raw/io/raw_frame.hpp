@@ -34,8 +34,17 @@ struct RawMetadata {
     std::optional<double> focal_length_mm;
     std::string capture_time;          ///< "YYYY:MM:DD HH:MM:SS" in the camera's local time; empty: unknown
     int orientation = 1;                                   ///< EXIF/TIFF Orientation, 1 = as stored
-    std::vector<double> noise_profile;                     ///< DNG NoiseProfile (scale, offset) pairs; empty if absent
+    /// DNG NoiseProfile (tag 51041) as the file states it: (S, O) pairs, variance = S·x + O for x
+    /// normalised to [0, 1] by the levels; one pair for all CFA planes or one each for R, G, B.
+    /// Empty if absent. Readers refuse malformed ones (noise_profile_problem).
+    std::vector<double> noise_profile;
 };
+
+/// Why `pairs` is not a usable DNG NoiseProfile of a 3-colour CFA, or nothing when it is: 2 or 6
+/// values, all finite and non-negative, no pair all zero (noise::NoiseModel's own rule, so that
+/// a profile a reader accepts always becomes a model). Readers throw FormatError, writers
+/// ConfigError, each with field "NoiseProfile" and this text.
+std::optional<std::string> noise_profile_problem(const std::vector<double>& pairs);
 
 /// A mosaic in the units of `meta.levels`: sensor DN stored as float for camera RAW, or already
 /// normalised values in [0, 1] with unit levels for SIDD's MAT frames. Row 0 is the top row as

@@ -51,7 +51,8 @@ struct DatasetOptions {
     /// one call at a time. Empty: skip silently (bad_files() still counts).
     std::function<void(const SkippedFile&)> on_skip;
     /// The noise level function of every frame (a calibration, SIDD's table); empty: each
-    /// frame's own blind estimate (noise/noise_estimate.hpp). Used by noise-conditioned training.
+    /// frame's NoiseProfile when its file has one (DNG, SIDD metadata; default reader only),
+    /// else its own blind estimate (noise/noise_estimate.hpp). Used by noise-conditioned training.
     std::optional<noise::NoiseModel> noise;
 };
 
@@ -63,7 +64,8 @@ public:
     /// Reads one file into a normalised mosaic with its phase.
     using Reader = std::function<bayer::Mosaic(const std::filesystem::path&)>;
 
-    /// `reader` empty: io::read_any with options.read, normalised by the frame's levels.
+    /// `reader` empty: io::read_any with options.read, normalised by the frame's levels (and the
+    /// file's NoiseProfile kept for noise_model).
     /// Throws ConfigError (field "data") when `files` is empty.
     FrameDataset(std::vector<std::filesystem::path> files, DatasetOptions options = {}, Reader reader = {});
 
@@ -83,8 +85,9 @@ public:
     /// Files found unreadable or too small so far.
     std::size_t bad_files() const;
 
-    /// The noise level function of a frame: DatasetOptions::noise, else the blind estimate of the
-    /// whole frame (computed once). `frame` is that index's frame as frame() returned it.
+    /// The noise level function of a frame: DatasetOptions::noise, else the NoiseProfile of its
+    /// file (read with the frame), else the blind estimate of the whole frame (computed once).
+    /// `frame` is that index's frame as frame() returned it.
     noise::NoiseModel noise_model(std::size_t index, const bayer::Mosaic& frame);
 
 private:
@@ -96,7 +99,11 @@ private:
     std::vector<std::size_t> lru_;  ///< most recently used last
     std::size_t cached_bytes_ = 0;
     std::vector<bool> bad_;
-    std::map<std::size_t, noise::NoiseModel> noise_;  ///< blind estimates, per frame index
+    std::map<std::size_t, noise::NoiseModel> noise_;       ///< blind estimates, per frame index
+    std::map<std::size_t, noise::NoiseModel> file_noise_;  ///< files' own NoiseProfiles, per frame index
+
+    /// files_[index] through reader_, or io::read_any noting the file's NoiseProfile.
+    bayer::Mosaic read(std::size_t index);
 };
 
 /// Bayer-preserving augmentation of the training patches.
