@@ -2,8 +2,8 @@
 // `n2n calibrate` end to end on DNG bursts written by our writer (camera, exposure and CFA phase
 // in the files, read back through LibRaw): the JSON it writes holds the level the noise was drawn
 // with; frames of another exposure, size or phase are refused by name with exit status 2; the
-// file feeds --noise-json of another command. (LibRaw reads ISO only from an EXIF sub-IFD, which
-// our DNGs do not have, so the ISO refusal is tested on frames in memory in test_calibration.)
+// file feeds --noise-json of another command. The ISO comes back from the DNGs' EXIF IFD, where
+// LibRaw reads it.
 #include "n2n_raw/dng/dng_writer.hpp"
 #include "n2n_raw/noise/noise_model.hpp"
 #include "support/process.hpp"
@@ -27,7 +27,7 @@ constexpr float kBlack = 512.F, kWhite = 16383.F;
 // Frame k of a burst of a ramp scene (rows h, columns w) in 14-bit DN with noise of `level`.
 void write_frame(const std::filesystem::path& path, std::ptrdiff_t h, std::ptrdiff_t w, noise::NoiseLevel level,
                  std::uint64_t seed, double exposure_s, BayerPhase phase, float gain = 1.F,
-                 const std::string& model = "Cam") {
+                 const std::string& model = "Cam", double iso = 800) {
     Image<float> clean(h, w);
     for (std::ptrdiff_t r = 0; r < h; ++r)
         for (std::ptrdiff_t c = 0; c < w; ++c)
@@ -44,7 +44,7 @@ void write_frame(const std::filesystem::path& path, std::ptrdiff_t h, std::ptrdi
     frame.meta.levels.black.fill(kBlack);
     frame.meta.levels.white = kWhite;
     frame.meta.bits_per_sample = 14;
-    frame.meta.iso = 800;
+    frame.meta.iso = iso;
     frame.meta.exposure_time_s = exposure_s;
     dng::write_dng(path, frame);
 }
@@ -86,7 +86,7 @@ TEST_CASE("n2n calibrate: a DNG burst gives the known level; other captures are 
     REQUIRE(doc["entries"].size() == 1);
     const auto& e = doc["entries"][0];
     CHECK(e["camera"] == "Test Cam");
-    CHECK(e["iso"] == 0);  // not stated: LibRaw does not read ISO from our DNGs (above)
+    CHECK(e["iso"] == 800);
     CHECK(e["method"] == "burst");
     CHECK(e["frames"] == 24);
     CHECK(e["files"].size() == 24);
@@ -97,13 +97,14 @@ TEST_CASE("n2n calibrate: a DNG burst gives the known level; other captures are 
         CHECK(e["channels"][ch]["beta1"].get<double>() == doctest::Approx(truth.beta1).epsilon(0.08));
     }
 
-    // One frame of another exposure, size or phase: exit 2, the message names that file and field.
+    // One frame of another exposure, size, phase or ISO: exit 2, the message names that file and field.
     write_frame(dir / "slow.dng", 384, 384, truth, 99, 1.0 / 30, BayerPhase::RGGB);
+    write_frame(dir / "iso1600.dng", 384, 384, truth, 99, kShutter, BayerPhase::RGGB, 1.F, "Cam", 1600);
     write_frame(dir / "small.dng", 256, 384, truth, 99, kShutter, BayerPhase::RGGB);
     write_frame(dir / "grbg.dng", 384, 384, truth, 99, kShutter, BayerPhase::GRBG);
     const auto bad_out = dir / "bad.json";
     for (const auto& [name, field] : std::vector<std::pair<std::string, std::string>>{
-             {"slow.dng", "exposure"}, {"small.dng", "size"}, {"grbg.dng", "CFA phase"}}) {
+             {"slow.dng", "exposure"}, {"small.dng", "size"}, {"grbg.dng", "CFA phase"}, {"iso1600.dng", "ISO"}}) {
         CAPTURE(name);
         const auto [bad_rc, bad_text] = run_capturing(
             fmt::format("{} calibrate {} {} {} {} -o {}", cli(), (dir / "frame00.dng").string(),
@@ -136,8 +137,8 @@ TEST_CASE("n2n calibrate: a DNG burst gives the known level; other captures are 
     REQUIRE(synth_rc == 0);
     std::ifstream pairs_in(dir / "synth" / "pairs.json");
     const std::string pairs((std::istreambuf_iterator<char>(pairs_in)), std::istreambuf_iterator<char>());
-    CHECK(pairs.find("Test Cam@0") != std::string::npos);
-    CHECK(pairs.find("Test Other@0") != std::string::npos);
+    CHECK(pairs.find("Test Cam@800") != std::string::npos);
+    CHECK(pairs.find("Test Other@800") != std::string::npos);
     // A malformed calibration file is bad input (2), naming the file.
     {
         std::ofstream(dir / "broken.json") << "{\"format\": \"n2n-noise-calibration\", \"entries\": [{}]}";
