@@ -35,6 +35,7 @@ void register_denoise(CLI::App& app) {
         MosaicInputOptions mosaic;
         bool no_png = false, no_npy = false, mat = false, dng = false, render = false;
         ModelOptions model;
+        NoiseLevelOptions noise;  ///< only --noise-json: a calibrated camera's level
     };
     auto o = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("denoise",
@@ -55,6 +56,10 @@ void register_denoise(CLI::App& app) {
     cmd->add_flag("--dng", o->dng, "Also write <stem>_denoised.dng (input's DN, CFA and colour metadata)");
     cmd->add_flag("--render", o->render, "Also write <stem>_denoised_srgb.png through the simple ISP (as `n2n render`)");
     add_model_options(*cmd, o->model);
+    cmd->add_option("--noise-json", o->noise.noise_json,
+                    "Noise-conditioned models: calibration file from `n2n calibrate` (the entry of each frame's camera "
+                    "and ISO, or its only entry); it beats the file's NoiseProfile and the blind fit")
+        ->check(CLI::ExistingFile);
     cmd->callback([o] {
         const auto inputs = input_files(o->inputs, o->list);
         if (inputs.empty()) throw ConfigError("", "files", "no input: give files, folders or --list");
@@ -72,15 +77,25 @@ void register_denoise(CLI::App& app) {
             const auto start = std::chrono::steady_clock::now();
             try {
                 const auto frame = io::read_any(input, read);
-                const auto denoised = flows::denoise_frame(model, frame, tiles);
+                infer::TileOptions frame_tiles = tiles;
+                std::string noise_label;
+                if (!o->noise.noise_json.empty() && model.noise_conditioned()) {
+                    const auto [label, level] = noise_levels(o->noise, &frame.meta).front();
+                    frame_tiles.noise = level;
+                    noise_label = fmt::format("calibration {} beta1={:.4g} beta2={:.4g}", label,
+                                              level.channels[0].beta1, level.channels[0].beta2);
+                }
+                const auto denoised = flows::denoise_frame(model, frame, frame_tiles);
+                if (noise_label.empty()) noise_label = denoised.noise_source;
                 flows::write_outputs(dir, stem(input), denoised,
                                      {.png16 = !o->no_png, .npy = !o->no_npy, .mat = o->mat, .dng = o->dng,
                                       .render = o->render});
                 const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 if (!quiet())
-                    std::cerr << fmt::format("[{}/{}] {} ({}x{} {}) -> {} in {:.1f} s\n", k + 1, total,
+                    std::cerr << fmt::format("[{}/{}] {} ({}x{} {}) -> {} in {:.1f} s{}\n", k + 1, total,
                                              input.string(), frame.mosaic.height(), frame.mosaic.width(),
-                                             frame.meta.phase.name(), (dir / stem(input)).string(), seconds);
+                                             frame.meta.phase.name(), (dir / stem(input)).string(), seconds,
+                                             noise_label.empty() ? "" : ", noise: " + noise_label);
             } catch (const NumericError&) {
                 throw;  // a broken model fails every file alike: stop at once
             } catch (const Error& e) {

@@ -20,5 +20,6 @@ void register_synth(CLI::App& app);
 void register_eval(CLI::App& app);
 void register_calibrate(CLI::App& app);
 void register_reference(CLI::App& app);
+void register_data(CLI::App& app);
 
 }  // namespace n2n::cli

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     n2n::cli::register_eval(app);
     n2n::cli::register_calibrate(app);
     n2n::cli::register_reference(app);
+    n2n::cli::register_data(app);
     n2n::cli::refuse_non_finite_numbers(app);
     return n2n::cli::run_and_map_exit_code(app, argc, argv);
 }

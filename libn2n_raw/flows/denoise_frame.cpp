@@ -23,7 +23,12 @@ DenoisedFrame denoise_frame(const infer::Model& model, const io::RawFrame& frame
     const auto start = std::chrono::steady_clock::now();
     infer::TileOptions options = tiles;
     // A noise profile in the file's metadata (DNG, SIDD) beats a blind fit.
-    if (!options.noise) options.noise = noise::NoiseModel::from_dng_noise_profile(frame.meta.noise_profile);
+    out.noise_source = "given";
+    if (!options.noise) {
+        options.noise = noise::NoiseModel::from_dng_noise_profile(frame.meta.noise_profile);
+        out.noise_source = options.noise ? "NoiseProfile" : "blind fit";
+    }
+    if (!model.noise_conditioned()) out.noise_source.clear();
     out.denoised = infer::denoise_mosaic(model, out.noisy.view(), frame.meta.phase, options);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;

@@ -66,3 +66,18 @@ MatArray read_mat_array(const std::filesystem::path& path, const std::string& na
 }
 
 }  // namespace n2n::io::detail
+
+namespace n2n::io {
+
+MatFileInfo read_mat_info(const std::filesystem::path& path) {
+    switch (detail::mat_version(path)) {
+    case detail::MatVersion::V5:
+        return {"v5", detail::list_mat_v5_variables(path)};
+    case detail::MatVersion::V73:
+        return {"v7.3", detail::list_mat_v73_variables(path)};
+    default:
+        throw FormatError(path.string(), "header", "not a MATLAB v5 or v7.3 MAT file");
+    }
+}
+
+}  // namespace n2n::io

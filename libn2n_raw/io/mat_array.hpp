@@ -3,6 +3,7 @@
 // mat_v73.cpp) files, in one common form. Not installed.
 #pragma once
 
+#include "n2n_raw/io/mat_info.hpp"
 #include "n2n_raw/io/sidd.hpp"
 
 #include <cstddef>
@@ -40,6 +41,10 @@ struct MatArray {
 MatArray read_mat_v5_array(const std::filesystem::path& path, const std::string& name, std::size_t rank);
 MatArray read_mat_v73_array(const std::filesystem::path& path, const std::string& name, std::size_t rank);
 MatArray read_mat_array(const std::filesystem::path& path, const std::string& name, std::size_t rank);
+
+/// The top-level variables of a v5 / v7.3 file (io::read_mat_info's halves).
+std::vector<MatVariableInfo> list_mat_v5_variables(const std::filesystem::path& path);
+std::vector<MatVariableInfo> list_mat_v73_variables(const std::filesystem::path& path);
 
 /// Throws FormatError (field `name`) on the first NaN or Inf in `data`.
 void require_finite(const std::string& file, const MatArray& array);

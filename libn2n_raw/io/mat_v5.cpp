@@ -6,10 +6,12 @@
 #include "n2n_raw/error.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <fmt/format.h>
 #include <mutex>
+#include <utility>
 
 namespace n2n::io::detail {
 
@@ -188,6 +190,27 @@ std::string char_field(const matvar_t* v) {
     } else {
         const auto* s = static_cast<const char*>(v->data);
         out.assign(s, std::min(n, v->nbytes));
+    }
+    return out;
+}
+
+std::vector<MatVariableInfo> list_mat_v5_variables(const std::filesystem::path& path) {
+    static constexpr std::array<std::pair<matio_classes, const char*>, 16> kNames{{
+        {MAT_C_CELL, "cell"},     {MAT_C_STRUCT, "struct"}, {MAT_C_OBJECT, "object"}, {MAT_C_CHAR, "char"},
+        {MAT_C_SPARSE, "sparse"}, {MAT_C_DOUBLE, "double"}, {MAT_C_SINGLE, "single"}, {MAT_C_INT8, "int8"},
+        {MAT_C_UINT8, "uint8"},   {MAT_C_INT16, "int16"},   {MAT_C_UINT16, "uint16"}, {MAT_C_INT32, "int32"},
+        {MAT_C_UINT32, "uint32"}, {MAT_C_INT64, "int64"},   {MAT_C_UINT64, "uint64"}, {MAT_C_FUNCTION, "function"},
+    }};
+    MatFile mat = open_v5(path);
+    std::vector<MatVariableInfo> out;
+    while (MatVar info{Mat_VarReadNextInfo(mat.get())}) {
+        MatVariableInfo v;
+        v.name = info->name ? info->name : "";
+        if (info->dims) v.dims.assign(info->dims, info->dims + info->rank);
+        const auto it = std::find_if(kNames.begin(), kNames.end(), [&](const auto& k) { return k.first == info->class_type; });
+        v.matlab_class = it != kNames.end() ? it->second : "unknown";
+        if (info->isComplex && is_numeric(info.get())) v.matlab_class += " complex";
+        out.push_back(std::move(v));
     }
     return out;
 }

@@ -15,7 +15,9 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <hdf5.h>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace n2n::io {
 namespace {
@@ -65,9 +67,70 @@ MatClass class_of(hid_t type) {
     return MatClass::Other;
 }
 
+// The names of the links directly under the root group, in name order.
+std::vector<std::string> root_links(hid_t h5, const std::string& file) {
+    H5G_info_t info{};
+    if (H5Gget_info(h5, &info) < 0) throw FormatError(file, "HDF5", hdf5_message());
+    std::vector<std::string> links;
+    for (hsize_t k = 0; k < info.nlinks; ++k) {
+        const ssize_t len = H5Lget_name_by_idx(h5, ".", H5_INDEX_NAME, H5_ITER_INC, k, nullptr, 0, H5P_DEFAULT);
+        if (len <= 0) continue;
+        std::string link(static_cast<std::size_t>(len) + 1, '\0');
+        H5Lget_name_by_idx(h5, ".", H5_INDEX_NAME, H5_ITER_INC, k, link.data(), link.size(), H5P_DEFAULT);
+        link.resize(static_cast<std::size_t>(len));
+        links.push_back(std::move(link));
+    }
+    return links;
+}
+
+// The MATLAB_class attribute MATLAB writes on every variable; empty when absent.
+std::string matlab_class_attribute(hid_t object) {
+    if (H5Aexists(object, "MATLAB_class") <= 0) return {};
+    H5Handle attr(H5Aopen(object, "MATLAB_class", H5P_DEFAULT), H5Aclose);
+    H5Handle type(attr.valid() ? H5Aget_type(attr.get()) : -1, H5Tclose);
+    if (!type.valid() || H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) > 0) return {};
+    std::string text(H5Tget_size(type.get()), '\0');
+    if (H5Aread(attr.get(), type.get(), text.data()) < 0) return {};
+    return text.substr(0, text.find('\0'));
+}
+
 }  // namespace
 
 namespace detail {
+
+std::vector<MatVariableInfo> list_mat_v73_variables(const std::filesystem::path& path) {
+    const std::string file = path.string();
+    quiet_hdf5();
+    H5Handle h5(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (!h5.valid()) throw FormatError(file, "HDF5", hdf5_message());
+    std::vector<MatVariableInfo> out;
+    for (const std::string& link : root_links(h5.get(), file)) {
+        if (link.starts_with('#')) continue;  // MATLAB's #refs# / #subsystem#: cell contents, not variables
+        H5Handle object(H5Oopen(h5.get(), link.c_str(), H5P_DEFAULT), H5Oclose);
+        if (!object.valid()) throw FormatError(file, link, hdf5_message());
+        MatVariableInfo v{link, {1, 1}, matlab_class_attribute(object.get())};
+        H5O_info_t oinfo{};
+        if (H5Oget_info(object.get(), &oinfo) >= 0 && oinfo.type == H5O_TYPE_DATASET) {
+            H5Handle space(H5Dget_space(object.get()), H5Sclose);
+            const int ndims = space.valid() ? H5Sget_simple_extent_ndims(space.get()) : -1;
+            if (ndims > 0) {
+                std::vector<hsize_t> h5dims(static_cast<std::size_t>(ndims));
+                H5Sget_simple_extent_dims(space.get(), h5dims.data(), nullptr);
+                v.dims.assign(h5dims.rbegin(), h5dims.rend());
+            }
+            if (v.matlab_class.empty()) {
+                H5Handle type(H5Dget_type(object.get()), H5Tclose);
+                const MatClass cls = type.valid() ? class_of(type.get()) : MatClass::Other;
+                v.matlab_class = cls == MatClass::Single ? "single" : cls == MatClass::Double ? "double" : "unknown";
+            }
+        } else if (v.matlab_class.empty()) {
+            v.matlab_class = "struct";  // a group without MATLAB's attribute
+        }
+        H5Eclear2(H5E_DEFAULT);
+        out.push_back(std::move(v));
+    }
+    return out;
+}
 
 MatArray read_mat_v73_array(const std::filesystem::path& path, const std::string& name, std::size_t rank) {
     const std::string file = path.string();
@@ -79,16 +142,8 @@ MatArray read_mat_v73_array(const std::filesystem::path& path, const std::string
     std::string chosen = name;
     if (chosen.empty()) {
         // The only dataset of the wanted rank directly under the root group.
-        H5G_info_t info{};
-        if (H5Gget_info(h5.get(), &info) < 0) throw FormatError(file, "HDF5", hdf5_message());
         std::vector<std::string> candidates;
-        for (hsize_t k = 0; k < info.nlinks; ++k) {
-            const ssize_t len =
-                H5Lget_name_by_idx(h5.get(), ".", H5_INDEX_NAME, H5_ITER_INC, k, nullptr, 0, H5P_DEFAULT);
-            if (len <= 0) continue;
-            std::string link(static_cast<std::size_t>(len) + 1, '\0');
-            H5Lget_name_by_idx(h5.get(), ".", H5_INDEX_NAME, H5_ITER_INC, k, link.data(), link.size(), H5P_DEFAULT);
-            link.resize(static_cast<std::size_t>(len));
+        for (const std::string& link : root_links(h5.get(), file)) {
             H5O_info_t oinfo{};
             if (H5Oget_info_by_name(h5.get(), link.c_str(), &oinfo, H5P_DEFAULT) < 0 || oinfo.type != H5O_TYPE_DATASET)
                 continue;

@@ -16,16 +16,12 @@
 namespace n2n::io {
 namespace {
 
-// Replaces the `_NOISY_` / `_GT_` part of a SIDD file name by `_METADATA_`; empty if neither.
+// The METADATA file of a NOISY or GT frame's capture, by SIDD's naming; empty for other names.
 std::filesystem::path sibling_metadata(const std::filesystem::path& frame) {
-    std::string name = frame.filename().string();
-    for (const std::string kind : {"_NOISY_", "_GT_"}) {
-        if (const auto at = name.find(kind); at != std::string::npos) {
-            name.replace(at, kind.size(), "_METADATA_");
-            return frame.parent_path() / name;
-        }
-    }
-    return {};
+    auto name = parse_sidd_file_name(frame.filename().string());
+    if (!name || name->kind == SiddFileKind::Metadata) return {};
+    name->kind = SiddFileKind::Metadata;
+    return frame.parent_path() / sidd_file_name(*name);
 }
 
 }  // namespace

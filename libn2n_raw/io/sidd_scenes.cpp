@@ -2,11 +2,33 @@
 #include "n2n_raw/io/sidd_scenes.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <utility>
 #include <vector>
 
 namespace n2n::io {
 namespace {
+
+// Splits at every '_' (empty parts kept, so "a__b" has three).
+std::vector<std::string> underscore_parts(const std::string& text) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const auto end = text.find('_', start);
+        parts.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return parts;
+}
+
+bool all_digits(const std::string& text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+constexpr std::array<std::pair<SiddFileKind, std::string_view>, 3> kKindNames{
+    {{SiddFileKind::Noisy, "NOISY"}, {SiddFileKind::Gt, "GT"}, {SiddFileKind::Metadata, "METADATA"}}};
 
 bool parse_number(const std::string& text, double& value) {
     if (text.empty()) return false;
@@ -22,11 +44,11 @@ bool parse_number(const std::string& text, double& value) {
 const std::array<SiddPhone, 5>& sidd_phones() {
     using bayer::BayerPhase;
     static const std::array<SiddPhone, 5> phones{{
-        {"GP", "Google Pixel", BayerPhase::BGGR},
-        {"IP", "iPhone 7", BayerPhase::RGGB},
-        {"S6", "Samsung Galaxy S6 Edge", BayerPhase::GRBG},
-        {"N6", "Motorola Nexus 6", BayerPhase::BGGR},
-        {"G4", "LG G4", BayerPhase::BGGR},
+        {"GP", "Google Pixel", BayerPhase::BGGR, {0, 0}},
+        {"IP", "iPhone 7", BayerPhase::RGGB, {0, 0}},
+        {"S6", "Samsung Galaxy S6 Edge", BayerPhase::GRBG, {3000, 5328}},
+        {"N6", "Motorola Nexus 6", BayerPhase::BGGR, {0, 0}},
+        {"G4", "LG G4", BayerPhase::BGGR, {0, 0}},
     }};
     return phones;
 }
@@ -39,14 +61,7 @@ std::optional<bayer::BayerPhase> sidd_phone_phase(std::string_view phone_code) {
 }
 
 std::optional<SiddSceneName> parse_sidd_scene_name(const std::string& folder_name) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (true) {
-        const auto end = folder_name.find('_', start);
-        parts.push_back(folder_name.substr(start, end == std::string::npos ? std::string::npos : end - start));
-        if (end == std::string::npos) break;
-        start = end + 1;
-    }
+    const std::vector<std::string> parts = underscore_parts(folder_name);
     if (parts.size() != 7 || parts[6].size() != 1 || std::string("LNH").find(parts[6][0]) == std::string::npos)
         return std::nullopt;
     SiddSceneName out;
@@ -60,6 +75,36 @@ std::optional<SiddSceneName> parse_sidd_scene_name(const std::string& folder_nam
     out.exposure_time_s = 1.0 / shutter;
     out.illuminant_kelvin = static_cast<int>(kelvin);
     out.brightness = parts[6][0];
+    return out;
+}
+
+std::optional<SiddFileName> parse_sidd_file_name(const std::string& file_name) {
+    const auto dot = file_name.rfind('.');
+    if (dot == std::string::npos) return std::nullopt;
+    SiddFileName out;
+    out.extension = file_name.substr(dot);
+    std::string lower = out.extension;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::vector<std::string> parts = underscore_parts(file_name.substr(0, dot));
+    if (lower != ".mat" || parts.size() != 4 || parts[2] != "RAW" || !all_digits(parts[0]) || !all_digits(parts[3]))
+        return std::nullopt;
+    const auto kind = std::find_if(kKindNames.begin(), kKindNames.end(), [&](const auto& k) { return k.second == parts[1]; });
+    if (kind == kKindNames.end()) return std::nullopt;
+    out.instance = parts[0];
+    out.kind = kind->first;
+    out.index = parts[3];
+    return out;
+}
+
+std::string sidd_file_name(const SiddFileName& name) {
+    const auto kind = std::find_if(kKindNames.begin(), kKindNames.end(), [&](const auto& k) { return k.first == name.kind; });
+    return name.instance + "_" + std::string(kind->second) + "_RAW_" + name.index + name.extension;
+}
+
+std::vector<std::string> sidd_medium_files(const std::string& instance) {
+    std::vector<std::string> out;
+    for (const char* index : {"010", "011"})
+        for (const auto& kind : kKindNames) out.push_back(sidd_file_name({instance, kind.first, index, ".MAT"}));
     return out;
 }
 

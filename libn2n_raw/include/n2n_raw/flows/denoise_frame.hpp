@@ -22,12 +22,16 @@ struct DenoisedFrame {
     Image<float> noisy;     ///< the input normalised and clipped to [0, 1]
     Image<float> denoised;  ///< same size, CFA phase and range
     double seconds = 0;     ///< wall time of the denoising alone
+    /// Where a noise-conditioned model's noise level function came from: "given" (tiles.noise:
+    /// calibration or command line), "NoiseProfile" (the file's) or "blind fit"; empty for others.
+    std::string noise_source;
     /// Mosaic samples in millions.
     double megapixels() const;
 };
 
 /// Normalises `frame` by its black/white levels (clipped to [0, 1]) and denoises it with
-/// infer::denoise_mosaic. Throws what the model and the tiler throw.
+/// infer::denoise_mosaic. A noise-conditioned model gets `tiles.noise` when set, else the
+/// file's NoiseProfile, else a blind fit of the frame (the README's order). Throws what the model and the tiler throw.
 DenoisedFrame denoise_frame(const infer::Model& model, const io::RawFrame& frame, const infer::TileOptions& tiles = {});
 
 /// A mosaic in 16-bit digital numbers and the metadata that describes it.

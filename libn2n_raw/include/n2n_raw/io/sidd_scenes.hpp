@@ -7,9 +7,11 @@
 #include "n2n_raw/bayer/cfa.hpp"
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace n2n::io {
 
@@ -18,6 +20,7 @@ struct SiddPhone {
     std::string_view code;    ///< GP, IP, S6, N6 or G4
     std::string_view camera;  ///< e.g. "Samsung Galaxy S6 Edge"
     bayer::BayerPhase phase;
+    std::array<std::ptrdiff_t, 2> frame;  ///< rows × columns of its Medium frames; {0, 0}: not known
 };
 
 /// The five SIDD phones.
@@ -42,6 +45,29 @@ struct SiddSceneName {
 
 /// Parses a SIDD scene folder name; nullopt when it does not have that form.
 std::optional<SiddSceneName> parse_sidd_scene_name(const std::string& folder_name);
+
+/// The three files of one capture in a SIDD Medium scene folder.
+enum class SiddFileKind { Noisy, Gt, Metadata };
+
+/// What a SIDD Medium file name `<instance>_<KIND>_RAW_<index>.MAT`
+/// (`0001_NOISY_RAW_010.MAT`, KIND = NOISY, GT or METADATA) tells.
+struct SiddFileName {
+    std::string instance;   ///< "0001"
+    SiddFileKind kind = SiddFileKind::Noisy;
+    std::string index;      ///< "010"
+    std::string extension;  ///< ".MAT" as spelt in the name (matched case-insensitively)
+};
+
+/// Parses a SIDD Medium file name; nullopt when it does not have that form.
+std::optional<SiddFileName> parse_sidd_file_name(const std::string& file_name);
+
+/// The name `name` describes (the inverse of parse_sidd_file_name).
+std::string sidd_file_name(const SiddFileName& name);
+
+/// SIDD Medium Raw: scene instances of the whole set, and the files each scene folder holds in
+/// the manifest's order (for captures 010 and 011: NOISY, GT, METADATA).
+inline constexpr std::size_t kSiddMediumSceneInstances = 160;
+std::vector<std::string> sidd_medium_files(const std::string& instance);
 
 /// One of the 40 evaluation scene instances (image index i of the block files is entry i).
 struct SiddEvalScene {
