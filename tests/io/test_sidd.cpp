@@ -2,6 +2,7 @@
 // SIDD MAT files: fixtures written by scipy (v5) and h5py with a MATLAB user block (v7.3), whose
 // values encode their MATLAB index, so transposes and axis mix-ups fail.
 #include "io/io_test_util.hpp"
+#include "n2n_raw/io/mat_info.hpp"
 #include "n2n_raw/io/read_any.hpp"
 #include "n2n_raw/io/sidd.hpp"
 #include "n2n_raw/io/sidd_scenes.hpp"
@@ -249,4 +250,25 @@ TEST_CASE("write_sidd_frame: read back by our reader and by h5py in MATLAB orien
 
     CHECK_THROWS_AS(io::write_sidd_frame(tmp / "empty.mat", Image<float>(0, 0).view()), ConfigError);
     CHECK_THROWS_AS(io::write_sidd_frame(tmp / "no_such_dir" / "x.mat", mosaic.view()), IoError);
+}
+
+TEST_CASE("mat info: variables with MATLAB shape and class, v7.3 and v5, without MATLAB's #refs#") {
+    const auto* dir = test::sidd_fixtures();
+    if (!dir) return;
+    const auto v73 = io::read_mat_info(*dir / "ValidationGtBlocksRaw_v73.mat");
+    CHECK(v73.version == "v7.3");
+    REQUIRE(v73.variables.size() == 1);
+    CHECK(v73.variables[0].name == "ValidationGtBlocksRaw");
+    CHECK(v73.variables[0].dims == std::vector<std::size_t>{3, 2, 6, 4});
+    CHECK(v73.variables[0].matlab_class == "single");
+    const auto v5 = io::read_mat_info(*dir / "blocks_uint8.mat");
+    CHECK(v5.version == "v5");
+    REQUIRE(v5.variables.size() == 1);
+    CHECK(v5.variables[0].dims == std::vector<std::size_t>{3, 2, 6, 4});
+    CHECK(v5.variables[0].matlab_class == "uint8");
+    const auto md = io::read_mat_info(*dir / "metadata_6x6.MAT");
+    REQUIRE(md.variables.size() == 1);
+    CHECK(md.variables[0].matlab_class == "struct");
+    require_error<FormatError>([&] { io::read_mat_info(*dir / "0001_001_S6_00100_00060_3200_L" / "header_only.MAT"); },
+                               (*dir / "0001_001_S6_00100_00060_3200_L" / "header_only.MAT").string(), "HDF5");
 }

@@ -6,11 +6,13 @@
 #include "support/test_data.hpp"
 
 #include <doctest/doctest.h>
+#include <array>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <string>
+#include <vector>
 
 using namespace n2n;
 using bayer::BayerPhase;
@@ -88,4 +90,37 @@ TEST_CASE("sidd scene names: the parser accepts the manifest's folder pattern an
     CHECK_FALSE(io::parse_sidd_scene_name("0001_001_S6_00100_00060_3200_X"));
     CHECK_FALSE(io::parse_sidd_scene_name("0001_001_S6_00100_00060_3200"));
     CHECK_FALSE(io::parse_sidd_scene_name("not_a_scene"));
+}
+
+TEST_CASE("sidd medium files: names, scene count and known frame shapes are sidd_raw.json's") {
+    const auto raw = manifest("sidd_raw.json");
+    const auto& medium = raw.at("medium");
+    CHECK(medium.at("scene_instances").get<std::size_t>() == io::kSiddMediumSceneInstances);
+    std::vector<std::string> listed;
+    for (const auto& pattern : medium.at("files_per_folder")) {
+        std::string name = pattern.get<std::string>();
+        name.replace(name.find("{instance}"), 10, "0042");
+        listed.push_back(name);
+    }
+    CHECK(io::sidd_medium_files("0042") == listed);
+    for (const auto& phone : io::sidd_phones()) {
+        const auto& entry = raw.at("phones").at(std::string(phone.code));
+        const std::array<std::ptrdiff_t, 2> frame =
+            entry.contains("frame") ? entry.at("frame").get<std::array<std::ptrdiff_t, 2>>() : std::array<std::ptrdiff_t, 2>{};
+        INFO(phone.code);
+        CHECK(frame == phone.frame);
+    }
+}
+
+TEST_CASE("sidd file names: parsed, rebuilt, and other names refused") {
+    const auto name = io::parse_sidd_file_name("0007_METADATA_RAW_011.mat");
+    REQUIRE(name);
+    CHECK(name->instance == "0007");
+    CHECK(name->kind == io::SiddFileKind::Metadata);
+    CHECK(name->index == "011");
+    CHECK(io::sidd_file_name(*name) == "0007_METADATA_RAW_011.mat");
+    CHECK(io::parse_sidd_file_name("0007_GT_RAW_010.MAT")->kind == io::SiddFileKind::Gt);
+    for (const char* other : {"0007_NOISY_SRGB_010.MAT", "0007_NOISY_RAW_010.PNG", "x_GT_RAW_010.MAT",
+                              "0007_GT_RAW_010", "0007_CLEAN_RAW_010.MAT", "frame.MAT"})
+        CHECK_FALSE(io::parse_sidd_file_name(other));
 }
