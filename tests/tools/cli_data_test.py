@@ -18,6 +18,7 @@ import numpy as np
 import scipy.io as sio
 from PIL import Image
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "io", "fixtures"))
 from make_sidd_fixtures import frame, mat73  # noqa: E402
 import d750_frames  # noqa: E402
