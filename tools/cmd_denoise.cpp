@@ -68,6 +68,8 @@ void register_denoise(CLI::App& app) {
         const io::ReadOptions read = read_options(o->mosaic);
         auto model = load_model(o->model);
         const auto tiles = tile_options(o->model, model);
+        if (!o->noise.noise_json.empty() && !model.noise_conditioned())
+            std::cerr << "n2n denoise: warning: --noise-json is ignored: the model is not noise-conditioned\n";
         const std::filesystem::path dir = o->out;
         std::filesystem::create_directories(dir);
         const std::size_t total = inputs.size();
