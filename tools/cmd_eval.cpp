@@ -18,7 +18,7 @@ namespace n2n::cli {
 void register_eval(CLI::App& app) {
     struct Options {
         std::vector<std::string> pair_sets, models, names;
-        bool classical = false, no_noisy = false;
+        bool classical = false, no_noisy = false, sure = false;
         classical::NlmParams nlm;
         std::string json;
         std::string model_noise = "known";
@@ -49,6 +49,10 @@ void register_eval(CLI::App& app) {
         ->check(CLI::IsMember({"reorder", "shift"}))
         ->capture_default_str();
     cmd->add_flag("--no-noisy", o->no_noisy, "Leave out the noisy-input column");
+    cmd->add_flag("--sure", o->sure,
+                  "Also estimate every PSNR blindly (Stein's unbiased risk estimate from the noisy frame and its noise "
+                  "model, no clean frame; runs each method twice): shows how far the estimate the demo reports can be "
+                  "trusted");
     cmd->add_option("--json", o->json, "Also write the report as JSON (atomically)");
     add_compute_options(*cmd, o->compute);
     cmd->callback([o] {
@@ -90,9 +94,18 @@ void register_eval(CLI::App& app) {
                                }});
         }
         if (methods.empty()) throw ConfigError("", "--model", "nothing to score: give --classical or --model");
-        const auto report = eval::evaluate_quality(pairs, methods, [](const eval::QualityRow& r) {
-            std::cerr << fmt::format("{} {}: {:.2f} dB ({:.2f} s)\n", r.pair, r.method, r.scores.psnr, r.seconds);
-        });
+        eval::QualityOptions quality;
+        quality.risk_estimate = o->sure;
+        // `n2n synth` pairs, like SIDD's, are clipped to [0, 1].
+        quality.risk.clip_low = 0.0;
+        quality.risk.clip_high = 1.0;
+        const auto report = eval::evaluate_quality(
+            pairs, methods,
+            [](const eval::QualityRow& r) {
+                std::cerr << fmt::format("{} {}: {:.2f} dB ({:.2f} s){}\n", r.pair, r.method, r.scores.psnr, r.seconds,
+                                         r.risk ? fmt::format(", SURE {:.2f} dB", r.risk->psnr_db) : std::string());
+            },
+            quality);
         std::cout << eval::format_quality_table(report);
         if (!o->json.empty()) {
             const std::string text = eval::quality_json(report);

@@ -2,10 +2,12 @@
 // `n2n train`: self-supervised Neighbor2Neighbor training on noisy raw captures only.
 //
 // Outputs (in --out, a train::TrainingFolder): checkpoint_last.pt after every epoch (--resume
-// continues from it), checkpoint_epoch_NNNN.pt every --keep-every epochs, train_log.jsonl.
+// continues from it), checkpoint_best.pt (--select sure), checkpoint_epoch_NNNN.pt every
+// --keep-every epochs, train_log.jsonl.
 #include "cli_common.hpp"
 #include "commands.hpp"
 #include "option_checks.hpp"
+#include "selection_cli.hpp"
 #include "train_progress.hpp"
 
 #include "n2n_raw/error.hpp"
@@ -56,9 +58,13 @@ struct TrainCliOptions {
     std::string alignment = "shift";
     double minutes = 0;
     double budget_minutes = 0;
+    std::int64_t budget_steps = 0;
     int keep_every = 0;
     std::string on_bad_file = "skip";
     double cache_gb = 2.0;
+    std::string select = "sure";
+    std::string objective = "n2n";
+    int select_checks = 12;
     MosaicInputOptions mosaic;
     ComputeOptions compute;
     // Data-parallel training: torchrun's environment, or these (which win over it).
@@ -116,6 +122,8 @@ const std::vector<ScheduleFlag>& schedule_flags() {
          [](const T& f, T& t) { t.loader.augment = f.loader.augment; }},
         {"--alignment", [](const T& t) { return t.loader.unify_by_shift ? "shift" : "reorder"; },
          [](const T& f, T& t) { t.loader.unify_by_shift = f.loader.unify_by_shift; }},
+        {"--objective", [](const T& t) { return t.objective == train::Objective::Sure ? "sure" : "n2n"; },
+         [](const T& f, T& t) { t.objective = f.objective; }},
     };
     return flags;
 }
@@ -165,6 +173,7 @@ void run_train(const CLI::App& cmd, const TrainCliOptions& o) {
     if (!o.supervised && levels.size() == 1) dataset_options.noise = levels.front().second;
     const auto kind = !o.list.empty()          ? train::DatasetKind::ListFile
                       : o.kind == "sidd-medium" ? train::DatasetKind::SiddMedium
+                      : o.kind == "pairs"       ? train::DatasetKind::PairSet
                                                 : train::DatasetKind::RawFolder;
     auto data = train::FrameDataset::scan(kind, o.list.empty() ? o.data : o.list, dataset_options);
 
@@ -190,6 +199,7 @@ void run_train(const CLI::App& cmd, const TrainCliOptions& o) {
                                                         : train::Augment::None;
     t.loader.unify_by_shift = o.alignment == "shift";
     t.sampler = o.sampler == "fixed" ? train::SamplerKind::FixLocation : train::SamplerKind::Random;
+    t.objective = o.objective == "sure" ? train::Objective::Sure : train::Objective::Neighbor2Neighbor;
     t.device = o.compute.device;
     const auto last = train::TrainingFolder::last_checkpoint(o.out);
     const bool resume = o.resume == "always" || (o.resume == "auto" && std::filesystem::exists(last));
@@ -200,18 +210,45 @@ void run_train(const CLI::App& cmd, const TrainCliOptions& o) {
         t.resume_from = last;
     }
     t.max_minutes = o.minutes;
+    std::optional<PreparedSelection> selection;
+    // Supervised runs read clean frames: there is no noisy frame for SURE to score on.
+    if (o.select == "sure" && !o.supervised) {
+        const auto net = !t.resume_from.empty() ? model::load_checkpoint(t.resume_from).config
+                         : !t.init_from.empty() ? model::load_checkpoint(t.init_from).config
+                                                : t.net;
+        selection = prepare_selection(data, t.loader, net, apply_compute(o.compute));
+        fmt::print(stderr, "n2n train: keeping the best epoch by SURE on {} crops of {} (one check {:.2f} s)\n",
+                   selection->set->packed.size(0), selection->set->packed.size(-1), selection->seconds_per_check);
+    }
+    // A time budget checks as often as a tenth of it allows, up to --select-checks.
+    const int checks = selection && o.budget_minutes > 0 ? selection->affordable_checks(o.budget_minutes, o.select_checks)
+                                                         : o.select_checks;
     if (o.budget_minutes > 0) {
         // Fit the whole schedule (5 lr halvings, the Λ ramp) into the budget from a measured step.
         const auto net = t.init_from.empty() ? t.net : model::load_checkpoint(t.init_from).config;
-        double step_s = train::probe_step_seconds(net, o.batch, o.patch, apply_compute(o.compute));
+        double step_s = train::probe_step_seconds(net, o.batch, o.patch, apply_compute(o.compute), t.objective);
         // Every rank must plan the same schedule: the ranks' mean probe decides.
         if (parallel) step_s = parallel->sum({step_s})[0] / parallel->world_size();
-        const auto plan = train::plan_time_budget(step_s, o.budget_minutes, static_cast<int>(data.size()), o.batch);
+        const double training_minutes =
+            selection ? selection->training_minutes(o.budget_minutes, checks) : o.budget_minutes;
+        if (training_minutes <= 0)
+            throw ConfigError("", "--budget-minutes", "the SURE checks alone take the budget: give more minutes or --select none");
+        const auto plan = train::plan_time_budget(step_s, training_minutes, static_cast<int>(data.size()), o.batch);
         t.epochs = plan.epochs;
         t.lr_step = plan.lr_step;
         t.loader.patches_per_frame = plan.patches_per_frame;
         t.max_minutes = o.budget_minutes;  // a hard stop at the budget: benchmark columns get equal time
         fmt::print(stderr, "n2n train: one step {:.3f} s -> {} epochs of {} steps, lr halved every {} epochs\n", step_s,
+                   plan.epochs, plan.steps_per_epoch, plan.lr_step);
+    }
+    if (selection) install_selection(t, *selection, checks);
+    if (o.budget_steps > 0) {
+        if (o.budget_minutes > 0) throw ConfigError("", "--budget-steps", "give --budget-steps or --budget-minutes, not both");
+        const auto plan = train::plan_step_budget(o.budget_steps, static_cast<int>(data.size()), o.batch);
+        t.epochs = plan.epochs;
+        t.lr_step = plan.lr_step;
+        t.loader.patches_per_frame = plan.patches_per_frame;
+        fmt::print(stderr, "n2n train: {} steps -> {} epochs of {} steps, lr halved every {} epochs\n", o.budget_steps,
                    plan.epochs, plan.steps_per_epoch, plan.lr_step);
     }
     t.on_event = progress;
@@ -244,6 +281,14 @@ void run_train(const CLI::App& cmd, const TrainCliOptions& o) {
     else
         fmt::print("trained to epoch {}{}; checkpoint: {}\n", result.last_epoch,
                    result.stopped_early ? " (stopped by --minutes)" : "", last.string());
+    if (result.best_epoch >= 0) {
+        const auto db = [](const train::Metrics& m) {
+            return m.count(train::kSurePsnr) > 0 ? fmt::format("{:.2f} dB", m.at(train::kSurePsnr)) : std::string("-");
+        };
+        fmt::print("best epoch by SURE: {} (estimated PSNR {}; the {} network: {}); checkpoint: {}\n", result.best_epoch,
+                   db(result.best_validation), t.init_from.empty() ? "initial" : "starting", db(result.start_validation),
+                   train::TrainingFolder::best_checkpoint(o.out).string());
+    }
     if (data.bad_files() > 0) fmt::print("{} unreadable or too small files were skipped\n", data.bad_files());
 }
 
@@ -269,8 +314,10 @@ of 64 and every frame must be at least 2 x patch on each side (smaller frames ar
 Files that cannot be read are skipped with a warning (or stop the run with --on-bad-file stop).)");
     cmd->add_option("--data", o->data, "Folder of noisy raw frames (searched recursively)");
     cmd->add_option("--list", o->list, "Text file listing frames, one path per line (# comments)");
-    cmd->add_option("--kind", o->kind, "Layout of --data: raw-folder (any camera RAW) or sidd-medium")
-        ->check(CLI::IsMember({"raw-folder", "sidd-medium"}))
+    cmd->add_option("--kind", o->kind,
+                    "Layout of --data: raw-folder (any camera RAW), sidd-medium, or pairs (an `n2n synth` pairs.json: "
+                    "its noisy frames, each with the noise level function it states)")
+        ->check(CLI::IsMember({"raw-folder", "sidd-medium", "pairs"}))
         ->capture_default_str();
     cmd->add_option("-o,--out", o->out, "Output folder for checkpoints and the log")->required();
     cmd->add_option("--epochs", o->epochs, "Training epochs")->check(CLI::PositiveNumber)->capture_default_str();
@@ -340,6 +387,24 @@ Files that cannot be read are skipped with a warning (or stop the run with --on-
                     "--patches-per-frame so the whole schedule fits, and stop at the budget")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
+    cmd->add_option("--objective", o->objective,
+                    "Loss on noisy frames: n2n (Neighbor2Neighbor, the paper) or sure (Stein's unbiased risk estimate "
+                    "with the frames' noise level function; noise-conditioned networks, --input gat or --init of one)")
+        ->check(CLI::IsMember({"n2n", "sure"}))
+        ->capture_default_str();
+    cmd->add_option("--select", o->select,
+                    "Keep the best epoch as checkpoint_best.pt: sure (Stein's unbiased risk estimate of the raw-space "
+                    "MSE on fixed crops of the training frames, with their noise level function; the starting network "
+                    "counts as epoch 0) or none; supervised runs have no noisy frames to score and keep none")
+        ->check(CLI::IsMember({"sure", "none"}))
+        ->capture_default_str();
+    cmd->add_option("--select-checks", o->select_checks, "How many SURE checks over the run (their time counts in the budget)")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    cmd->add_option("--budget-steps", o->budget_steps,
+                    "Fit the same schedule (5 lr halvings, the Λ ramp) into this many steps instead of minutes, "
+                    "without a time limit: a busy machine then changes the run's duration, not its result")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
     cmd->add_option("--keep-every", o->keep_every, "Also keep checkpoint_epoch_NNNN.pt every N epochs (0 = no)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();

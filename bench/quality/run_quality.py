@@ -14,14 +14,22 @@ noise model). Model columns, all the same noise-conditioned 16-feature U-Net:
 
   start       the shipped starting model (models/), trained only on synthetic pairs from Kodak
               kodim01-20 and the shared raw captures: the chart and the colour checker
-  n2n         start + Neighbor2Neighbor (gamma 1) on the set's own noisy frames for --minutes
-  n2n_gamma0  the same with gamma 0 (no regulariser): the paper's Table 3 ablation
+  n2n         start + Neighbor2Neighbor (gamma 1) on the set's own noisy frames for --minutes,
+              the epoch kept by SURE on training crops (the starting model counts as epoch 0)
+  n2n_last    the same run's last epoch: what the selection protects against
+  n2n_gamma0  n2n with gamma 0 (no regulariser): the paper's Table 3 ablation
+  sure        start + Stein's-unbiased-risk-estimate training (--objective sure) on the same noisy
+              frames, same budget, kept by SURE: the demo's default
   n2c         start + supervised training on the set's clean frames with the set's noise levels,
               same budget: the bound a self-supervised method can approach
   *_blind     the same model given no noise level: blind fit per frame (as for a new camera)
   scratch     (--scratch) the paper's recipe from scratch: raw input, residual U-Net, same budget
 
-Models get the pair's known noise level function, as the classical baseline does, unless _blind.
+Self-supervised runs read the pair set's noisy side (`n2n train --kind pairs`), so each frame
+comes with the noise level function it was made with, as the classical baseline gets it (a
+SIDD file's or a DNG's NoiseProfile, or a calibration, in real use). Models get the pair's known
+noise level function at evaluation too, unless _blind. Every row also carries the blind SURE
+estimate of its PSNR (`n2n eval --sure`) beside the true one.
 Kodak images 21-24 were never seen in training; a separate `kodak_heldout` summary reports them.
 
   bench/quality/run_quality.py --n2n build/tools/n2n --out bench-out/quality --minutes 3
@@ -46,10 +54,20 @@ def run(cmd, log):
     return time.time() - start
 
 
-def train(args, log, run_dir, data, extra):
-    run([args.n2n, "train", "--data", data, "--phase", "RGGB", "--out", run_dir, "--budget-minutes", args.minutes,
-         "--seed", args.seed, "--threads", args.threads, *extra], log)
-    return str(run_dir / "checkpoint_last.pt")
+# Steps 3 minutes allow on the idle 2-core machine (LibTorch on 2 threads, 16-feature U-Net, batch 4,
+# patch 64, SURE checks included): probed steps of 0.036 s (Neighbor2Neighbor, also given to the
+# supervised N2C column) and 0.113 s (SURE: two full-size passes and their backward). Budgets in
+# steps make the table independent of whatever else the machine runs.
+STEPS_PER_3_MIN = {"n2n": 3960, "sure": 1260}
+
+
+def train(args, log, run_dir, data, extra, objective="n2n", kept="checkpoint_best.pt"):
+    """One training run; `data` is a pairs.json (its noisy side) or a folder of clean frames."""
+    source = ["--kind", "pairs", "--data", data] if str(data).endswith(".json") else ["--data", data, "--phase", "RGGB"]
+    steps = round(STEPS_PER_3_MIN[objective] * args.minutes / 3.0)
+    run([args.n2n, "train", *source, "--out", run_dir, "--budget-steps", steps, "--seed", args.seed,
+         "--threads", args.threads, "--overwrite", *extra], log)
+    return str(run_dir / kept)
 
 
 def main():
@@ -60,7 +78,8 @@ def main():
                     help="the shared data folder (kodak24, SIDD NLF table, D750 crop)")
     ap.add_argument("--start", default=str(Path(__file__).resolve().parents[2] / "models" / "start_gat_unet16.pt"),
                     help="the starting model")
-    ap.add_argument("--minutes", type=float, default=3.0, help="training budget of every trained column, per set")
+    ap.add_argument("--minutes", type=float, default=3.0,
+                    help="training budget of every trained column, per set, as the steps it allows on the idle machine")
     ap.add_argument("--no-train", action="store_true", help="only the starting model and the baselines")
     ap.add_argument("--scratch", action="store_true", help="also the paper's recipe from scratch (raw input)")
     ap.add_argument("--seed", type=int, default=1, help="noise and training seed")
@@ -111,23 +130,30 @@ def main():
         models = [("start", args.start)]
         if not args.no_train:
             n2n_args = ["--init", args.start, "--patch", 64, "--batch", 4, "--lr", 2.5e-4, "--augment", "flips"]
-            models.append(("n2n", train(args, log, out / f"train_{set_name}_n2n", folder / "noisy", n2n_args + ["--gamma", 1])))
-            models.append(("n2n_gamma0", train(args, log, out / f"train_{set_name}_n2n_gamma0", folder / "noisy",
+            n2n = train(args, log, out / f"train_{set_name}_n2n", pairs, n2n_args + ["--gamma", 1])
+            models.append(("n2n", n2n))
+            models.append(("n2n_last", str(Path(n2n).with_name("checkpoint_last.pt"))))
+            models.append(("n2n_gamma0", train(args, log, out / f"train_{set_name}_n2n_gamma0", pairs,
                                                n2n_args + ["--gamma", 0])))
+            models.append(("sure", train(args, log, out / f"train_{set_name}_sure", pairs,
+                                         ["--init", args.start, "--patch", 64, "--batch", 4, "--lr", 1e-4,
+                                          "--augment", "flips", "--objective", "sure"], objective="sure")))
             models.append(("n2c", train(args, log, out / f"train_{set_name}_n2c", folder / "clean",
                                         ["--init", args.start, "--supervised", "--nlf", nlf, *level_args(levels),
-                                         "--patch", 64, "--batch", 4, "--lr", 2.5e-4, "--augment", "flips"])))
+                                         "--patch", 64, "--batch", 4, "--lr", 2.5e-4, "--augment", "flips"],
+                                        kept="checkpoint_last.pt")))
             if args.scratch:
-                models.append(("scratch", train(args, log, out / f"train_{set_name}_scratch", folder / "noisy",
+                models.append(("scratch", train(args, log, out / f"train_{set_name}_scratch", pairs,
                                                 ["--residual", "--features", 16, "--patch", 64, "--batch", 4, "--lr", 2e-3,
                                                  "--augment", "flips", "--gamma", 1])))
         trained[set_name] = models
-        cmd = [args.n2n, "eval", pairs, "--classical", "--json", out / f"eval_{set_name}.json", "--threads", args.threads]
+        cmd = [args.n2n, "eval", pairs, "--classical", "--sure", "--json", out / f"eval_{set_name}.json",
+               "--threads", args.threads]
         for name, path in models:
             cmd += ["--model", path, "--name", name]
         run(cmd, log)
         report = json.load(open(out / f"eval_{set_name}.json"))
-        blind = [(name, path) for name, path in models if name in ("start", "n2n")]
+        blind = [(name, path) for name, path in models if name in ("start", "n2n", "sure")]
         cmd = [args.n2n, "eval", pairs, "--no-noisy", "--model-noise", "blind", "--json", out / f"eval_{set_name}_blind.json",
                "--threads", args.threads]
         for name, path in blind:
@@ -150,11 +176,15 @@ def main():
             cells = []
             for m in methods:
                 s = next((s for s in report["summary"] if s["level"] == level and s["method"] == m), None)
-                cells.append("" if s is None else f"{s['mean']['psnr_db']:.2f} / {s['mean']['ssim']:.4f} / "
+                sure = f" ({s['risk_estimate_psnr_db']:.2f})" if s is not None and "risk_estimate_psnr_db" in s else ""
+                cells.append("" if s is None else f"{s['mean']['psnr_db']:.2f}{sure} / {s['mean']['ssim']:.4f} / "
                                                   f"{s['mean']['dark_mean_error']:+.5f}")
             lines.append(f"| {set_name} | {level} | " + " | ".join(cells) + " |")
-    table = "\n".join(lines) + "\n\ncells: mean PSNR dB / SSIM / mean signed error in the darkest quarter\n"
-    table += f"seed {args.seed}; training budget per trained column and set: {args.minutes} min; threads {args.threads}\n"
+    table = "\n".join(lines) + ("\n\ncells: mean PSNR dB (its blind SURE estimate) / SSIM / mean signed error in the "
+                                 "darkest quarter\n")
+    table += (f"seed {args.seed}; training budget per trained column and set: {args.minutes} min on the idle 2-core "
+              f"machine = {round(STEPS_PER_3_MIN['n2n'] * args.minutes / 3)} steps (n2n, N2C) or "
+              f"{round(STEPS_PER_3_MIN['sure'] * args.minutes / 3)} (sure); threads {args.threads}\n")
     if phase_lines:
         table += "\n" + "\n".join(phase_lines) + "\n"
     (out / "table.md").write_text(table)

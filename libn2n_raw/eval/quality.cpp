@@ -124,7 +124,7 @@ Image<float> read_pair_mosaic(const fs::path& png, bayer::BayerPhase phase) {
 }
 
 QualityReport evaluate_quality(const std::vector<QualityPair>& pairs, const std::vector<QualityMethod>& methods,
-                               const std::function<void(const QualityRow&)>& progress) {
+                               const std::function<void(const QualityRow&)>& progress, const QualityOptions& options) {
     QualityReport report;
     for (const QualityPair& pair : pairs) {
         const Image<float> noisy = read_pair_mosaic(pair.noisy, pair.phase);
@@ -133,7 +133,11 @@ QualityReport evaluate_quality(const std::vector<QualityPair>& pairs, const std:
             const auto start = std::chrono::steady_clock::now();
             const Image<float> estimate = method.run(pair, noisy.view());
             const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            QualityRow row{pair.name, pair.level, method.name, score(estimate.view(), clean.view()), seconds};
+            QualityRow row{pair.name, pair.level, method.name, score(estimate.view(), clean.view()), seconds, {}};
+            if (options.risk_estimate) {
+                const MosaicDenoiser run = [&](ImageView<const float> input) { return method.run(pair, input); };
+                row.risk = estimate_risk(run, noisy.view(), pair.phase, pair.model, options.risk);
+            }
             if (progress) progress(row);
             report.rows.push_back(std::move(row));
         }
@@ -145,9 +149,10 @@ QualityReport evaluate_quality(const std::vector<QualityPair>& pairs, const std:
     if (levels.size() > 1) levels.emplace_back("all");
     for (const std::string& level : levels)
         for (const QualityMethod& method : methods) {
-            QualitySummary s{level, method.name, 0, {}, 0};
+            QualitySummary s{level, method.name, 0, {}, 0, {}};
             for (const auto& r : report.rows)
                 if (r.method == method.name && (level == "all" || r.level == level)) {
+                    if (r.risk) s.risk_psnr_db = s.risk_psnr_db.value_or(0) + r.risk->psnr_db;
                     s.mean.psnr += r.scores.psnr;
                     s.mean.ssim += r.scores.ssim;
                     s.mean.dark_mean_error += r.scores.dark_mean_error;
@@ -158,22 +163,27 @@ QualityReport evaluate_quality(const std::vector<QualityPair>& pairs, const std:
             s.mean.psnr /= s.images;
             s.mean.ssim /= s.images;
             s.mean.dark_mean_error /= s.images;
+            if (s.risk_psnr_db) *s.risk_psnr_db /= s.images;
             report.summary.push_back(s);
         }
     return report;
 }
 
 std::string format_quality_table(const QualityReport& report) {
-    std::string out = fmt::format("{:<28} {:<10} {:<12} {:>9} {:>7} {:>11} {:>8}\n", "image", "level", "method",
-                                  "PSNR dB", "SSIM", "dark err", "s");
+    const auto risk_cell = [](std::optional<double> db) { return db ? fmt::format(" {:>9.2f}", *db) : std::string(); };
+    const bool with_risk = !report.rows.empty() && report.rows.front().risk.has_value();
+    const std::string risk_head = with_risk ? fmt::format(" {:>9}", "SURE dB") : std::string();
+    std::string out = fmt::format("{:<28} {:<10} {:<12} {:>9} {:>7} {:>11} {:>8}{}\n", "image", "level", "method",
+                                  "PSNR dB", "SSIM", "dark err", "s", risk_head);
     for (const auto& r : report.rows)
-        out += fmt::format("{:<28} {:<10} {:<12} {:>9.2f} {:>7.4f} {:>+11.5f} {:>8.2f}\n", r.pair, r.level, r.method,
-                           r.scores.psnr, r.scores.ssim, r.scores.dark_mean_error, r.seconds);
-    out += fmt::format("\n{:<10} {:<12} {:>6} {:>9} {:>7} {:>11} {:>8}\n", "level", "method", "images", "PSNR dB",
-                       "SSIM", "dark err", "s total");
+        out += fmt::format("{:<28} {:<10} {:<12} {:>9.2f} {:>7.4f} {:>+11.5f} {:>8.2f}{}\n", r.pair, r.level, r.method,
+                           r.scores.psnr, r.scores.ssim, r.scores.dark_mean_error, r.seconds,
+                           risk_cell(r.risk ? std::optional(r.risk->psnr_db) : std::nullopt));
+    out += fmt::format("\n{:<10} {:<12} {:>6} {:>9} {:>7} {:>11} {:>8}{}\n", "level", "method", "images", "PSNR dB",
+                       "SSIM", "dark err", "s total", risk_head);
     for (const auto& s : report.summary)
-        out += fmt::format("{:<10} {:<12} {:>6} {:>9.2f} {:>7.4f} {:>+11.5f} {:>8.2f}\n", s.level, s.method, s.images,
-                           s.mean.psnr, s.mean.ssim, s.mean.dark_mean_error, s.seconds);
+        out += fmt::format("{:<10} {:<12} {:>6} {:>9.2f} {:>7.4f} {:>+11.5f} {:>8.2f}{}\n", s.level, s.method, s.images,
+                           s.mean.psnr, s.mean.ssim, s.mean.dark_mean_error, s.seconds, risk_cell(s.risk_psnr_db));
     return out;
 }
 
@@ -182,12 +192,20 @@ std::string quality_json(const QualityReport& report) {
         return nlohmann::json{{"psnr_db", s.psnr}, {"ssim", s.ssim}, {"dark_mean_error", s.dark_mean_error}};
     };
     nlohmann::json rows = nlohmann::json::array(), summary = nlohmann::json::array();
-    for (const auto& r : report.rows)
-        rows.push_back({{"image", r.pair}, {"level", r.level}, {"method", r.method}, {"seconds", r.seconds},
-                        {"scores", scores(r.scores)}});
-    for (const auto& s : report.summary)
-        summary.push_back({{"level", s.level}, {"method", s.method}, {"images", s.images}, {"seconds", s.seconds},
-                           {"mean", scores(s.mean)}});
+    for (const auto& r : report.rows) {
+        nlohmann::json row{{"image", r.pair}, {"level", r.level}, {"method", r.method}, {"seconds", r.seconds},
+                           {"scores", scores(r.scores)}};
+        if (r.risk)
+            row["risk_estimate"] = {{"psnr_db", r.risk->psnr_db}, {"mse", r.risk->mse}, {"residual", r.risk->residual},
+                                    {"noise_variance", r.risk->noise_variance}, {"divergence", r.risk->divergence}};
+        rows.push_back(std::move(row));
+    }
+    for (const auto& s : report.summary) {
+        nlohmann::json entry{{"level", s.level}, {"method", s.method}, {"images", s.images}, {"seconds", s.seconds},
+                             {"mean", scores(s.mean)}};
+        if (s.risk_psnr_db) entry["risk_estimate_psnr_db"] = *s.risk_psnr_db;
+        summary.push_back(std::move(entry));
+    }
     return nlohmann::json{{"rows", rows}, {"summary", summary}}.dump(2) + "\n";
 }
 

@@ -7,6 +7,8 @@
 #include "n2n_raw/io/file_names.hpp"
 #include "n2n_raw/noise/noise_estimate.hpp"
 #include "n2n_raw/tensor/packed_tensor.hpp"
+#include "n2n_raw/eval/quality.hpp"
+#include "n2n_raw/io/sidd_scenes.hpp"
 #include "n2n_raw/tensor/stabilised_domain.hpp"
 #include "n2n_raw/train/seeding.hpp"
 
@@ -96,13 +98,26 @@ FrameDataset FrameDataset::scan(DatasetKind kind, const fs::path& where, Dataset
         case DatasetKind::SiddMedium:
             // Self-supervised training sees only the noisy frames; GT and METADATA are skipped.
             files = scan_folder(where, [](const fs::path& p) {
-                const auto name = io::lowercase_filename(p);
-                return name.find("_noisy_raw_") != std::string::npos && name.ends_with(".mat");
+                const auto name = io::parse_sidd_file_name(p.filename().string());
+                return name && name->kind == io::SiddFileKind::Noisy;
             });
             break;
         case DatasetKind::ListFile:
             files = read_list(where);
             break;
+        case DatasetKind::PairSet: {
+            // The noisy side only (self-supervised), with the phase and noise each pair states.
+            std::map<fs::path, bayer::BayerPhase> phases;
+            for (const auto& pair : eval::read_pair_set(where)) {
+                files.push_back(pair.noisy);
+                phases.emplace(pair.noisy, pair.phase);
+                options.frame_noise.emplace_back(pair.model);
+            }
+            return FrameDataset(std::move(files), std::move(options), [phases](const fs::path& p) {
+                const auto phase = phases.at(p);
+                return bayer::Mosaic{eval::read_pair_mosaic(p, phase), phase};
+            });
+        }
     }
     if (files.empty())
         throw ConfigError(where.string(), "data",
@@ -155,6 +170,7 @@ std::shared_ptr<const bayer::Mosaic> FrameDataset::frame(std::size_t index, std:
 
 noise::NoiseModel FrameDataset::noise_model(std::size_t index, const bayer::Mosaic& frame) {
     if (options_.noise) return *options_.noise;
+    if (index < options_.frame_noise.size() && options_.frame_noise[index]) return *options_.frame_noise[index];
     {
         std::lock_guard lock(mutex_);
         if (const auto it = file_noise_.find(index); it != file_noise_.end()) return it->second;
@@ -250,7 +266,7 @@ Batch make_batch(FrameDataset& data, const LoaderOptions& options, int epoch, st
             noise_of_patch.push_back(level);
         } else {
             pack_into_tensor(crop.pixels, crop.phase, slot);
-            if (options.stabilised) noise_of_patch.push_back(data.noise_model(frame_index, *frame));
+            if (options.stabilised || options.noise_models) noise_of_patch.push_back(data.noise_model(frame_index, *frame));
         }
     }
     if (options.stabilised) {
@@ -263,6 +279,7 @@ Batch make_batch(FrameDataset& data, const LoaderOptions& options, int epoch, st
         out.input = torch::stack(inputs);
         if (synthetic) out.target = torch::stack(targets);
     }
+    out.noise = std::move(noise_of_patch);
     return out;
 }
 

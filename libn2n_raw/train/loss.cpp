@@ -38,6 +38,26 @@ LossTerms supervised_loss(model::Denoiser& net, const torch::Tensor& input, cons
     return t;
 }
 
+LossTerms sure_loss(model::Denoiser& net, const torch::Tensor& stabilised, const torch::Tensor& probe) {
+    if (stabilised.dim() != 4 || stabilised.size(1) != 8)
+        throw ConfigError("", "input",
+                          "the SURE objective needs the 8-plane noise-conditioned input (--input gat): its noise "
+                          "level must be known");
+    const auto data = stabilised.narrow(1, 0, 4);
+    const auto sigma = stabilised.narrow(1, 4, 4);
+    const auto eps = 0.01 * sigma;
+    const auto f = net.forward(stabilised);
+    const auto f_probe = net.forward(torch::cat({data + eps * probe, sigma}, 1));
+    // A clipped sample is exactly 0 in this domain and does not move under the probe; real raw
+    // keeps its noise below black (negative values), which does move.
+    const auto moving = (data != 0).to(data.scalar_type());
+    LossTerms t;
+    t.reconstruction = (f - data).square().mean();
+    t.regularizer = 2 * (sigma.square() * probe * (f_probe - f) / eps * moving).mean();
+    t.total = t.reconstruction + t.regularizer;
+    return t;
+}
+
 double regularizer_weight(int epoch, int n_epochs, double gamma) {
     if (n_epochs <= 0) throw ConfigError("", "epochs", fmt::format("must be positive, got {}", n_epochs));
     return static_cast<double>(epoch) / static_cast<double>(n_epochs) * gamma;

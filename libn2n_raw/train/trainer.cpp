@@ -10,6 +10,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -20,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t kSamplerStream = 0x5a3b1e77ULL;  // keeps sampler seeds apart from data seeds
+constexpr std::uint64_t kProbeStream = 0x9b0be5ULL;      // and the SURE probe's
 
 const char* sampler_name(SamplerKind k) { return k == SamplerKind::Random ? "random" : "fixed"; }
 const char* augment_name(Augment a) {
@@ -64,6 +66,8 @@ void apply_checkpoint_schedule(const std::string& train_state, TrainOptions& opt
     if (state.contains("sampler")) options.sampler = sampler_from_name(state["sampler"].get<std::string>());
     if (state.contains("augment")) options.loader.augment = augment_from_name(state["augment"].get<std::string>());
     if (state.contains("alignment")) options.loader.unify_by_shift = state["alignment"].get<std::string>() == "shift";
+    if (state.contains("objective"))
+        options.objective = state["objective"].get<std::string>() == "sure" ? Objective::Sure : Objective::Neighbor2Neighbor;
 }
 
 TrainResult train(FrameDataset& data, const TrainOptions& given, TrainingSink* sink) {
@@ -152,8 +156,46 @@ TrainResult train(FrameDataset& data, const TrainOptions& given, TrainingSink* s
                                      {"sampler", sampler_name(options.sampler)},
                                      {"augment", augment_name(loader.augment)},
                                      {"alignment", loader.unify_by_shift ? "shift" : "reorder"},
-                                     {"objective", loader.synthetic_noise.empty() ? "neighbor2neighbor" : "supervised-synthetic"},
+                                     {"objective", !loader.synthetic_noise.empty() ? "supervised-synthetic"
+                                                   : options.objective == Objective::Sure ? "sure"
+                                                                                                        : "neighbor2neighbor"},
                                      {"init", options.init_from.string()}};
+    if (options.keep_best && !options.validate)
+        throw ConfigError("", "keep_best", "keeping the best epoch needs a validation hook");
+    const auto metric_of = [&](const Metrics& m) {
+        const auto it = m.find(options.best_metric);
+        if (it == m.end())
+            throw ConfigError("", "best_metric", fmt::format("the validation returned no \"{}\"", options.best_metric));
+        return it->second;
+    };
+    double best_score = std::numeric_limits<double>::infinity();
+    // The checkpoints carry the best so far, so a resumed run keeps comparing against it.
+    const auto state_with_best = [&](nlohmann::json state) {
+        if (options.keep_best) {
+            state["best_epoch"] = result.best_epoch;
+            state["best_score"] = best_score;
+        }
+        return state;
+    };
+    if (options.keep_best) {
+        const auto stored = resume ? nlohmann::json::parse(model::load_checkpoint(last_path).train_state, nullptr, false)
+                                   : nlohmann::json();
+        if (stored.is_object() && stored.contains("best_epoch") && stored.contains("best_score")) {
+            result.best_epoch = stored["best_epoch"].get<int>();
+            best_score = stored["best_score"].get<double>();
+        } else {
+            net.eval();
+            {
+                torch::NoGradGuard no_grad;
+                result.best_validation = options.validate(net, result.config, start_epoch - 1);
+            }
+            net.train();
+            result.best_epoch = start_epoch - 1;
+            result.start_validation = result.best_validation;
+            best_score = metric_of(result.best_validation);
+            if (sink != nullptr) sink->save_best(net, result.config, result.best_epoch, state_with_best(train_state).dump());
+        }
+    }
     const auto run_start = Clock::now();
     double images_done = 0;
     for (int epoch = start_epoch; epoch <= options.epochs; ++epoch) {
@@ -174,6 +216,12 @@ TrainResult train(FrameDataset& data, const TrainOptions& given, TrainingSink* s
             LossTerms terms;
             if (batch.target.defined()) {
                 terms = supervised_loss(net, y, my_share(batch.target.to(device)));
+            } else if (options.objective == Objective::Sure) {
+                // The probe, like the sub-sampler's choices, comes from (seed, epoch, step).
+                auto generator = at::detail::createCPUGenerator(mix_seed(
+                    loader.seed, kProbeStream, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(step)));
+                const auto probe = torch::randn({y_all.size(0), 4, y_all.size(2), y_all.size(3)}, generator);
+                terms = sure_loss(net, y, my_share(probe.to(device)));
             } else {
                 // A generator per step, seeded by (seed, epoch, step): resume needs no generator state.
                 // The whole batch's choices are drawn, so every rank's share matches one process.
@@ -237,7 +285,7 @@ TrainResult train(FrameDataset& data, const TrainOptions& given, TrainingSink* s
         if (options.validate && (epoch % options.val_every == 0 || epoch == options.epochs)) {
             net.eval();
             torch::NoGradGuard no_grad;
-            rec.validation = options.validate(net, epoch);
+            rec.validation = options.validate(net, result.config, epoch);
             net.train();
         }
         if (!all_finite(net))
@@ -246,10 +294,17 @@ TrainResult train(FrameDataset& data, const TrainOptions& given, TrainingSink* s
                                            "the last checkpoint (epoch {}) is kept; lower --lr",
                                            epoch, rec.lr, epoch - 1));
         result.last_epoch = epoch;
+        const bool improved = options.keep_best && !rec.validation.empty() && metric_of(rec.validation) < best_score;
+        if (improved) {
+            best_score = metric_of(rec.validation);
+            result.best_epoch = epoch;
+            result.best_validation = rec.validation;
+        }
         if (sink != nullptr) {
+            if (improved) sink->save_best(net, result.config, epoch, state_with_best(train_state).dump());
             // The epoch's log line travels in its checkpoint: a kill between the two writes
             // cannot drop the epoch from the log (TrainingFolder restores it on resume).
-            auto state = train_state;
+            auto state = state_with_best(train_state);
             state[TrainingFolder::kEpochRecordKey] = TrainingFolder::log_line(rec);
             sink->save_checkpoint(net, result.config, optimizer, epoch, state.dump());
             sink->append_log(rec);

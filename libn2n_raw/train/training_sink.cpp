@@ -80,6 +80,12 @@ bool TrainingFolder::holds_run(const fs::path& dir) {
 }
 
 fs::path TrainingFolder::last_checkpoint(const fs::path& dir) { return dir / "checkpoint_last.pt"; }
+fs::path TrainingFolder::best_checkpoint(const fs::path& dir) { return dir / "checkpoint_best.pt"; }
+
+void TrainingFolder::save_best(model::Denoiser& net, const model::NetConfig& config, int epoch,
+                               const std::string& train_state) {
+    model::save_checkpoint(best_checkpoint(dir_), net, config, nullptr, epoch, train_state);
+}
 
 std::string TrainingFolder::log_line(const EpochRecord& r) {
     nlohmann::json j{{"epoch", r.epoch},   {"loss", r.loss},     {"reconstruction", r.reconstruction},

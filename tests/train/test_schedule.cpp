@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Fitting the paper's schedule into a time budget: the planning arithmetic, by hand.
+// Fitting the paper's schedule into a time or step budget: the planning arithmetic, by hand.
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/train/schedule.hpp"
 
@@ -36,6 +36,23 @@ TEST_CASE("plan_time_budget: about 8 steps per epoch, epochs from the probed ste
     CHECK_THROWS_AS(plan_time_budget(0.1, -1, 1, 4), n2n::ConfigError);
     CHECK_THROWS_AS(plan_time_budget(0.1, 1, 0, 4), n2n::ConfigError);
     CHECK_THROWS_AS(plan_time_budget(0.1, 1, 1, 0), n2n::ConfigError);
+}
+
+TEST_CASE("plan_step_budget: the same epoch shape, epochs from the step count, no time limit") {
+    // 120 frames, batch 4: one patch each, 30 steps per epoch; 3960 steps = 132 epochs.
+    const auto kodak = plan_step_budget(3960, 120, 4);
+    CHECK(kodak.patches_per_frame == 1);
+    CHECK(kodak.steps_per_epoch == 30);
+    CHECK(kodak.epochs == 132);
+    CHECK(kodak.lr_step == 26);
+    CHECK(kodak.max_minutes == 0);
+    // One frame: 8 steps per epoch; 1260 steps = 157.5 -> 157 epochs.
+    const auto one = plan_step_budget(1260, 1, 4);
+    CHECK(one.steps_per_epoch == 8);
+    CHECK(one.epochs == 157);
+    CHECK(plan_step_budget(3, 1, 4).epochs == 2);  // both ends of the schedule, always
+    CHECK_THROWS_AS(plan_step_budget(0, 1, 4), n2n::ConfigError);
+    CHECK_THROWS_AS(plan_step_budget(100, 0, 4), n2n::ConfigError);
 }
 
 TEST_CASE("probe_step_seconds measures a real step of the configured network") {

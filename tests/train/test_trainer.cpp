@@ -179,7 +179,7 @@ TEST_CASE("resume: 1 epoch + resume + 1 epoch gives bit-identical parameters to 
     o.loader.seed = 77;
     o.loader.workers = 2;
     int validations = 0;
-    o.validate = [&](n2n::model::Denoiser&, int epoch) {
+    o.validate = [&](n2n::model::Denoiser&, const n2n::model::NetConfig&, int epoch) {
         ++validations;
         return Metrics{{"epoch_seen", epoch}};
     };
@@ -304,4 +304,72 @@ TEST_CASE("init: a new run starts from a checkpoint's network and weights, with 
     CHECK(tuned.history.at(0).epoch == 1);
     fine.init_from = dir / "missing.pt";
     CHECK_THROWS_AS(train(data, fine), n2n::IoError);
+}
+
+TEST_CASE("keep_best: the lowest validation metric wins, the starting network (epoch 0) included, across a resume") {
+    auto data = synthetic_dataset({"RGGB_a", "GRBG_b"});
+    n2n::test::TempDir dir;
+    TrainOptions o;
+    o.net = {"unet", 4, 4, 8};
+    o.epochs = 5;
+    o.lr = 1e-3;
+    o.loader.batch = 2;
+    o.loader.patch = 64;
+    o.loader.seed = 5;
+    o.loader.workers = 0;
+    o.keep_best = true;
+    o.best_metric = "score";
+    const auto run = [&](std::vector<double> scores, const fs::path& folder) {
+        o.validate = [scores](n2n::model::Denoiser&, const n2n::model::NetConfig&, int epoch) {
+            return Metrics{{"score", scores.at(static_cast<std::size_t>(epoch))}};
+        };
+        TrainingFolder sink(folder, 1);  // keep every epoch's checkpoint to compare against
+        return train(data, o, &sink);
+    };
+    const auto same_weights = [](const fs::path& a, const fs::path& b) {
+        const auto pa = n2n::model::load_checkpoint(a).net->parameters();
+        const auto pb = n2n::model::load_checkpoint(b).net->parameters();
+        bool same = pa.size() == pb.size();
+        for (std::size_t i = 0; same && i < pa.size(); ++i) same = torch::equal(pa[i], pb[i]);
+        return same;
+    };
+    SUBCASE("a later epoch is best") {
+        const auto result = run({5, 3, 4, 2.5, 6, 2.6}, dir / "later");
+        CHECK(result.best_epoch == 3);
+        CHECK(result.best_validation.at("score") == 2.5);
+        CHECK(result.start_validation.at("score") == 5);
+        const auto best = TrainingFolder::best_checkpoint(dir / "later");
+        CHECK(n2n::model::load_checkpoint(best).epoch == 3);
+        CHECK(same_weights(best, dir / "later" / "checkpoint_epoch_0003.pt"));
+        CHECK_FALSE(same_weights(best, TrainingFolder::last_checkpoint(dir / "later")));
+    }
+    SUBCASE("no epoch beats the start: the start is kept") {
+        torch::manual_seed(5);
+        const auto result = run({1, 3, 4, 2.5, 6, 2.6}, dir / "start");
+        CHECK(result.best_epoch == 0);
+        const auto kept = n2n::model::load_checkpoint(TrainingFolder::best_checkpoint(dir / "start"));
+        CHECK(kept.epoch == 0);
+        torch::manual_seed(o.loader.seed);  // what train() initialised the network with
+        const auto init = n2n::model::make_denoiser(o.net);
+        CHECK(torch::equal(init->parameters().front(), kept.net->parameters().front()));
+    }
+    SUBCASE("a resumed run compares against the best its checkpoint recorded") {
+        o.stop_after_epoch = 2;
+        CHECK(run({5, 3, 4, 2.5, 6, 2.6}, dir / "resumed").best_epoch == 1);
+        o.stop_after_epoch = 0;
+        o.resume_from = TrainingFolder::last_checkpoint(dir / "resumed");
+        o.validate = [](n2n::model::Denoiser&, const n2n::model::NetConfig&, int epoch) {
+            return Metrics{{"score", std::vector<double>{9, 9, 9, 3.5, 2.9, 2.95}.at(static_cast<std::size_t>(epoch))}};
+        };
+        TrainingFolder sink(dir / "resumed", 1, ExistingRun::Resume);
+        const auto result = train(data, o, &sink);
+        CHECK(result.best_epoch == 4);  // 3.5 does not beat epoch 1's 3; 2.9 does
+        CHECK(n2n::model::load_checkpoint(TrainingFolder::best_checkpoint(dir / "resumed")).epoch == 4);
+    }
+    SUBCASE("keep_best without a validation hook, or a metric the hook does not return, is refused") {
+        o.validate = nullptr;
+        CHECK_THROWS_AS(train(data, o), n2n::ConfigError);
+        o.validate = [](n2n::model::Denoiser&, const n2n::model::NetConfig&, int) { return Metrics{{"other", 1}}; };
+        CHECK_THROWS_AS(train(data, o), n2n::ConfigError);
+    }
 }

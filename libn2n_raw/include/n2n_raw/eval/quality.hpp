@@ -6,11 +6,13 @@
 #pragma once
 
 #include "n2n_raw/bayer/cfa.hpp"
+#include "n2n_raw/eval/risk_estimate.hpp"
 #include "n2n_raw/image.hpp"
 #include "n2n_raw/noise/noise_model.hpp"
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,7 +64,10 @@ struct QualityRow {
     std::string level;
     std::string method;
     QualityScores scores;
-    double seconds = 0;  ///< wall time of the method on this pair
+    double seconds = 0;  ///< wall time of the method on this pair (without the risk estimate's run)
+    /// The blind estimate of the same PSNR from the noisy frame and its noise model alone
+    /// (eval/risk_estimate.hpp), when asked for: how far a user without clean frames can trust it.
+    std::optional<RiskEstimate> risk;
 };
 
 /// Per (level, method) means over the pairs of that level, and over all pairs (level "all").
@@ -72,6 +77,7 @@ struct QualitySummary {
     int images = 0;
     QualityScores mean;
     double seconds = 0;  ///< total
+    std::optional<double> risk_psnr_db;  ///< mean of the rows' risk estimates (PSNR dB), when computed
 };
 
 struct QualityReport {
@@ -79,10 +85,18 @@ struct QualityReport {
     std::vector<QualitySummary> summary;
 };
 
+struct QualityOptions {
+    /// Also estimate each method's PSNR blindly by SURE with the pair's noise model (runs each
+    /// method a second time, on a probed input).
+    bool risk_estimate = false;
+    RiskOptions risk;
+};
+
 /// Runs every method on every pair and scores it. `progress` (optional) is called after each
 /// row. Methods' errors propagate.
 QualityReport evaluate_quality(const std::vector<QualityPair>& pairs, const std::vector<QualityMethod>& methods,
-                               const std::function<void(const QualityRow&)>& progress = {});
+                               const std::function<void(const QualityRow&)>& progress = {},
+                               const QualityOptions& options = {});
 
 /// The report as a fixed-width table (per image, then per level) and as JSON.
 std::string format_quality_table(const QualityReport& report);

@@ -30,6 +30,7 @@ enum class DatasetKind : std::uint8_t {
     RawFolder,   ///< every file LibRaw (or read_any) can read in a folder tree: the user's own captures
     SiddMedium,  ///< a SIDD Medium tree: <scene folder>/<inst>_NOISY_RAW_<nnn>.MAT, NOISY frames only
     ListFile,    ///< a text file with one path per line (relative to the list's folder; '#' comments)
+    PairSet,     ///< an `n2n synth` pairs.json: its noisy frames, each with the noise it was made with
 };
 
 enum class BadFilePolicy : std::uint8_t {
@@ -54,6 +55,9 @@ struct DatasetOptions {
     /// frame's NoiseProfile when its file has one (DNG, SIDD metadata; default reader only),
     /// else its own blind estimate (noise/noise_estimate.hpp). Used by noise-conditioned training.
     std::optional<noise::NoiseModel> noise;
+    /// Per file (parallel to the file list; empty or nullopt entries: unknown): the noise level
+    /// function the file set itself states (a pair set's). Below `noise`, above the files' own.
+    std::vector<std::optional<noise::NoiseModel>> frame_noise;
 };
 
 /// The noisy frames of a training set, normalised to [0, 1] by their black/white levels (not
@@ -85,8 +89,9 @@ public:
     /// Files found unreadable or too small so far.
     std::size_t bad_files() const;
 
-    /// The noise level function of a frame: DatasetOptions::noise, else the NoiseProfile of its
-    /// file (read with the frame), else the blind estimate of the whole frame (computed once).
+    /// The noise level function of a frame: DatasetOptions::noise, else its frame_noise entry,
+    /// else the NoiseProfile of its file (read with the frame), else the blind estimate of the
+    /// whole frame (computed once).
     /// `frame` is that index's frame as frame() returned it.
     noise::NoiseModel noise_model(std::size_t index, const bayer::Mosaic& frame);
 
@@ -133,6 +138,8 @@ struct LoaderOptions {
     /// one of these models (drawn per patch, seeded; noise::add_noise: clipped, quantised) and the
     /// batch carries the clean target. Empty: the frames are noisy (Neighbor2Neighbor).
     std::vector<noise::NoiseModel> synthetic_noise;
+    /// Also return each patch's noise model (Batch::noise) when training would not need it.
+    bool noise_models = false;
 };
 
 /// One training batch, CPU float32.
@@ -142,6 +149,9 @@ struct Batch {
     /// batch × 4 × patch × patch: the clean target (synthetic pairs; in the stabilised domain its
     /// expectation E[z | x]); undefined for Neighbor2Neighbor.
     torch::Tensor target;
+    /// The noise level function of each patch (its frame's, or the drawn synthetic one), when the
+    /// batch is stabilised, synthetic or LoaderOptions::noise_models asks for it; else empty.
+    std::vector<noise::NoiseModel> noise;
 };
 
 /// Number of full batches in an epoch (the last partial batch is dropped).

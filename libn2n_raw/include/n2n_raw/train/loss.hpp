@@ -6,7 +6,13 @@
 
 #include <torch/types.h>
 
+#include <cstdint>
+
 namespace n2n::train {
+
+/// What noisy frames are trained with: Neighbor2Neighbor (the paper), or Stein's unbiased risk
+/// estimate (sure_loss; noise-conditioned networks only). Synthetic pairs are always supervised.
+enum class Objective : std::uint8_t { Neighbor2Neighbor, Sure };
 
 /// The terms of one loss evaluation (0-d tensors; `total` carries the gradient).
 struct LossTerms {
@@ -26,6 +32,15 @@ LossTerms neighbor2neighbor_loss(model::Denoiser& net, const torch::Tensor& nois
 /// Supervised (Noise2Clean) objective on synthetic pairs: mean((f(input) − target)²), in the
 /// returned `reconstruction` and `total` (the regulariser is 0).
 LossTerms supervised_loss(model::Denoiser& net, const torch::Tensor& input, const torch::Tensor& target);
+
+/// Stein's unbiased risk estimate as a training objective on noise-conditioned inputs (8 planes:
+/// the stabilised data, whose noise is Gaussian with the standard deviation the 4 level planes
+/// hold): mean((f(z) − z)²) + 2 · mean(σ² · b · (f(z + ε∘b) − f(z)) / ε) with ε = 0.01 σ and the
+/// probe b standard normal. Up to the constant mean σ² it is the MSE against the noise-free
+/// planes, so no clean target and no neighbour is needed; the gradient runs through both passes.
+/// Values exactly 0 (clipped at black) add no divergence. `reconstruction` is the first term,
+/// `regularizer` the divergence term. Throws ConfigError (field "input") for other inputs.
+LossTerms sure_loss(model::Denoiser& net, const torch::Tensor& stabilised, const torch::Tensor& probe);
 
 /// The regulariser weight Λ = (epoch / n_epochs) · gamma, epoch counted from 1 (the linear ramp;
 /// gamma = 1 for real raw, 2 for synthetic sRGB in the paper).

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "n2n_raw/model/denoiser.hpp"
+#include "n2n_raw/train/loss.hpp"
 
 #include <torch/types.h>
 
@@ -12,10 +13,11 @@
 
 namespace n2n::train {
 
-/// Median seconds of one training step of `net` on `device`: a batch of `batch` random packed
-/// patches of side `patch`, the no-grad full-size pass of the regulariser, the half-size forward
-/// and backward, one Adam step. Runs 6 steps and ignores the first 2 (they pay for allocations).
-double probe_step_seconds(const model::NetConfig& net, int batch, int patch, const torch::Device& device);
+/// Median seconds of one training step of `net` on `device`: the objective's loss (loss.hpp) on a
+/// batch of `batch` random packed patches of side `patch`, its backward and one Adam step. Runs
+/// 6 steps and ignores the first 2 (they pay for allocations).
+double probe_step_seconds(const model::NetConfig& net, int batch, int patch, const torch::Device& device,
+                          Objective objective = Objective::Neighbor2Neighbor);
 
 /// The schedule a time budget allows.
 struct TimeBudgetPlan {
@@ -33,5 +35,10 @@ struct TimeBudgetPlan {
 /// The first lr is 2e-3, not the paper's 1e-4: minutes, not SIDD's 100 epochs. Throws
 /// ConfigError for non-positive inputs.
 TimeBudgetPlan plan_time_budget(double step_seconds, double minutes, int frames, int batch, int steps_per_epoch = 8);
+
+/// The same schedule for a budget of `steps` training steps instead of minutes (no time limit):
+/// what a benchmark uses, so that a busy machine changes how long a run takes, not what it
+/// learns. Throws ConfigError for non-positive inputs.
+TimeBudgetPlan plan_step_budget(std::int64_t steps, int frames, int batch, int steps_per_epoch = 8);
 
 }  // namespace n2n::train

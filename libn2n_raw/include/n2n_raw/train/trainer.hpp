@@ -7,6 +7,7 @@
 #include "n2n_raw/model/denoiser.hpp"
 #include "n2n_raw/train/data_parallel.hpp"
 #include "n2n_raw/train/dataset.hpp"
+#include "n2n_raw/train/loss.hpp"
 #include "n2n_raw/train/sampler.hpp"
 #include "n2n_raw/train/training_events.hpp"
 #include "n2n_raw/train/training_sink.hpp"
@@ -26,6 +27,7 @@ struct TrainOptions {
     int lr_step = 20;              ///< epochs between lr reductions (0: constant lr)
     double lr_factor = 0.5;        ///< multiplier at each reduction
     double gamma = 1.0;            ///< Λ at the last epoch (1 for real raw)
+    Objective objective = Objective::Neighbor2Neighbor;  ///< on noisy frames (loss.hpp)
     LoaderOptions loader;          ///< batch, patch (packed pixels), augmentation, seed, workers
     SamplerKind sampler = SamplerKind::Random;
     std::string device = "cpu";    ///< "cpu", "cuda", "cuda:N" (parse_device)
@@ -44,8 +46,15 @@ struct TrainOptions {
     int max_steps_per_epoch = 0;   ///< cap on batches per epoch (quick runs); 0 = all
     int stop_after_epoch = 0;      ///< end this call after that epoch (the schedule still spans `epochs`); 0 = no
     int val_every = 1;             ///< call `validate` every N epochs (and after the last)
-    /// Validation hook, called with the network in eval mode under NoGradGuard.
-    std::function<Metrics(model::Denoiser& net, int epoch)> validate;
+    /// Validation hook, called with the network (and its configuration) in eval mode under
+    /// NoGradGuard.
+    std::function<Metrics(model::Denoiser& net, const model::NetConfig& config, int epoch)> validate;
+    /// Keep the best network by `best_metric` of `validate` (lower is better), the starting one
+    /// (validated as epoch 0 before training) included: the sink's save_best receives it
+    /// (TrainingFolder: checkpoint_best.pt). A resume continues from the best the checkpoint
+    /// recorded. Needs `validate`.
+    bool keep_best = false;
+    std::string best_metric = "sure_mse";
     TrainEventHandler on_event;    ///< progress events; empty: none
     /// Data-parallel membership (empty: one process). loader.batch is then the global batch: every
     /// rank draws the same batch from the seed and trains on its 1/world share (batch must divide
@@ -60,10 +69,14 @@ struct TrainResult {
     int last_epoch = 0;                    ///< last completed epoch
     bool stopped_early = false;            ///< max_minutes reached before the last epoch ended
     std::vector<EpochRecord> history;      ///< epochs run by this call
+    /// keep_best: the epoch kept (0: the starting network) and its validation metrics.
+    int best_epoch = -1;
+    Metrics best_validation;
+    Metrics start_validation;  ///< keep_best: the network this call started from (empty on a resume that had it)
 };
 
 /// Writes the schedule a checkpoint's train_state JSON stores (epochs, lr, lr_step, lr_factor,
-/// gamma, batch, patch, patches_per_frame, sampler, augment, alignment, seed) into `options`;
+/// gamma, batch, patch, patches_per_frame, sampler, augment, alignment, objective, seed) into `options`;
 /// keys an older checkpoint lacks leave the options as they are. Throws FormatError (field
 /// "train_state") when the text is not a JSON object.
 void apply_checkpoint_schedule(const std::string& train_state, TrainOptions& options);

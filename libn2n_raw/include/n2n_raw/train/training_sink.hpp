@@ -5,6 +5,7 @@
 // Files of a TrainingFolder:
 //   checkpoint_last.pt          after every epoch (model/checkpoint.hpp format, with optimizer)
 //   checkpoint_epoch_NNNN.pt    every keep_every epochs (when keep_every > 0)
+//   checkpoint_best.pt          the best epoch by validation (TrainOptions::keep_best), weights only
 //   train_log.jsonl             one JSON object per epoch (loss terms, lr, Λ, images/s, validation)
 #pragma once
 
@@ -30,6 +31,9 @@ public:
                                  torch::optim::Optimizer& optimizer, int epoch, const std::string& train_state) = 0;
     /// The epoch's summary, after its checkpoint was saved.
     virtual void append_log(const EpochRecord& record) = 0;
+    /// The best network so far (TrainOptions::keep_best), weights only; epoch 0 is the start.
+    virtual void save_best(model::Denoiser& /*net*/, const model::NetConfig& /*config*/, int /*epoch*/,
+                           const std::string& /*train_state*/) {}
 };
 
 /// What a TrainingFolder does with a run already in its folder (a checkpoint or a non-empty log).
@@ -55,6 +59,8 @@ public:
     static bool holds_run(const std::filesystem::path& dir);
     /// The checkpoint a resume of the run in `dir` starts from.
     static std::filesystem::path last_checkpoint(const std::filesystem::path& dir);
+    /// Where save_best writes in `dir`.
+    static std::filesystem::path best_checkpoint(const std::filesystem::path& dir);
     /// The key of train_state under which the trainer stores the epoch's log line.
     static constexpr const char* kEpochRecordKey = "epoch_record";
     /// The log's line for one epoch: a compact JSON object.
@@ -65,6 +71,8 @@ public:
     void save_checkpoint(model::Denoiser& net, const model::NetConfig& config, torch::optim::Optimizer& optimizer,
                          int epoch, const std::string& train_state) override;
     void append_log(const EpochRecord& record) override;
+    void save_best(model::Denoiser& net, const model::NetConfig& config, int epoch,
+                   const std::string& train_state) override;
 
 private:
     std::filesystem::path dir_;
