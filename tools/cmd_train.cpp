@@ -241,7 +241,6 @@ void run_train(const CLI::App& cmd, const TrainCliOptions& o) {
         fmt::print(stderr, "n2n train: one step {:.3f} s -> {} epochs of {} steps, lr halved every {} epochs\n", step_s,
                    plan.epochs, plan.steps_per_epoch, plan.lr_step);
     }
-    if (selection) install_selection(t, *selection, checks);
     if (o.budget_steps > 0) {
         if (o.budget_minutes > 0) throw ConfigError("", "--budget-steps", "give --budget-steps or --budget-minutes, not both");
         const auto plan = train::plan_step_budget(o.budget_steps, static_cast<int>(data.size()), o.batch);
@@ -251,6 +250,8 @@ void run_train(const CLI::App& cmd, const TrainCliOptions& o) {
         fmt::print(stderr, "n2n train: {} steps -> {} epochs of {} steps, lr halved every {} epochs\n", o.budget_steps,
                    plan.epochs, plan.steps_per_epoch, plan.lr_step);
     }
+    // After every schedule choice: the check interval follows the final epoch count.
+    if (selection) install_selection(t, *selection, checks);
     t.on_event = progress;
     t.data_parallel = parallel;
     apply_compute(o.compute);

@@ -65,6 +65,9 @@ def train(args, log, run_dir, data, extra, objective="n2n", kept="checkpoint_bes
     """One training run; `data` is a pairs.json (its noisy side) or a folder of clean frames."""
     source = ["--kind", "pairs", "--data", data] if str(data).endswith(".json") else ["--data", data, "--phase", "RGGB"]
     steps = round(STEPS_PER_3_MIN[objective] * args.minutes / 3.0)
+    if args.reuse_runs and (run_dir / kept).exists() and (run_dir / "train_log.jsonl").exists():
+        print(f"reusing the finished run in {run_dir}")
+        return str(run_dir / kept)
     run([args.n2n, "train", *source, "--out", run_dir, "--budget-steps", steps, "--seed", args.seed,
          "--threads", args.threads, "--overwrite", *extra], log)
     return str(run_dir / kept)
@@ -85,6 +88,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1, help="noise and training seed")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--sets", default="kodak,cr2,d750,phases", help="comma-separated subset of kodak,cr2,d750,phases")
+    ap.add_argument("--columns", default="n2n,n2n_gamma0,sure,n2c", help="trained columns, a subset of the default")
+    ap.add_argument("--reuse-runs", action="store_true", help="keep training runs already finished in --out")
     args = ap.parse_args()
 
     out = Path(args.out)
@@ -130,18 +135,23 @@ def main():
         models = [("start", args.start)]
         if not args.no_train:
             n2n_args = ["--init", args.start, "--patch", 64, "--batch", 4, "--lr", 2.5e-4, "--augment", "flips"]
-            n2n = train(args, log, out / f"train_{set_name}_n2n", pairs, n2n_args + ["--gamma", 1])
-            models.append(("n2n", n2n))
-            models.append(("n2n_last", str(Path(n2n).with_name("checkpoint_last.pt"))))
-            models.append(("n2n_gamma0", train(args, log, out / f"train_{set_name}_n2n_gamma0", pairs,
-                                               n2n_args + ["--gamma", 0])))
-            models.append(("sure", train(args, log, out / f"train_{set_name}_sure", pairs,
-                                         ["--init", args.start, "--patch", 64, "--batch", 4, "--lr", 1e-4,
-                                          "--augment", "flips", "--objective", "sure"], objective="sure")))
-            models.append(("n2c", train(args, log, out / f"train_{set_name}_n2c", folder / "clean",
-                                        ["--init", args.start, "--supervised", "--nlf", nlf, *level_args(levels),
-                                         "--patch", 64, "--batch", 4, "--lr", 2.5e-4, "--augment", "flips"],
-                                        kept="checkpoint_last.pt")))
+            columns = args.columns.split(",")
+            if "n2n" in columns:
+                n2n = train(args, log, out / f"train_{set_name}_n2n", pairs, n2n_args + ["--gamma", 1])
+                models.append(("n2n", n2n))
+                models.append(("n2n_last", str(Path(n2n).with_name("checkpoint_last.pt"))))
+            if "n2n_gamma0" in columns:
+                models.append(("n2n_gamma0", train(args, log, out / f"train_{set_name}_n2n_gamma0", pairs,
+                                                   n2n_args + ["--gamma", 0])))
+            if "sure" in columns:
+                models.append(("sure", train(args, log, out / f"train_{set_name}_sure", pairs,
+                                             ["--init", args.start, "--patch", 64, "--batch", 4, "--lr", 1e-4,
+                                              "--augment", "flips", "--objective", "sure"], objective="sure")))
+            if "n2c" in columns:
+                models.append(("n2c", train(args, log, out / f"train_{set_name}_n2c", folder / "clean",
+                                            ["--init", args.start, "--supervised", "--nlf", nlf, *level_args(levels),
+                                             "--patch", 64, "--batch", 4, "--lr", 2.5e-4, "--augment", "flips"],
+                                            kept="checkpoint_last.pt")))
             if args.scratch:
                 models.append(("scratch", train(args, log, out / f"train_{set_name}_scratch", pairs,
                                                 ["--residual", "--features", 16, "--patch", 64, "--batch", 4, "--lr", 2e-3,
