@@ -210,13 +210,14 @@ void run_train(const CLI::App& cmd, const TrainCliOptions& o) {
         t.resume_from = last;
     }
     t.max_minutes = o.minutes;
+    // The network this run trains: the checkpoint's when it resumes or starts from one (read once).
+    const model::NetConfig trained_net = !t.resume_from.empty() ? model::load_checkpoint(t.resume_from).config
+                                         : !t.init_from.empty()  ? model::load_checkpoint(t.init_from).config
+                                                                 : t.net;
     std::optional<PreparedSelection> selection;
     // Supervised runs read clean frames: there is no noisy frame for SURE to score on.
     if (o.select == "sure" && !o.supervised) {
-        const auto net = !t.resume_from.empty() ? model::load_checkpoint(t.resume_from).config
-                         : !t.init_from.empty() ? model::load_checkpoint(t.init_from).config
-                                                : t.net;
-        selection = prepare_selection(data, t.loader, net, apply_compute(o.compute));
+        selection = prepare_selection(data, t.loader, trained_net, apply_compute(o.compute));
         fmt::print(stderr, "n2n train: keeping the best epoch by SURE on {} crops of {} (one check {:.2f} s)\n",
                    selection->set->packed.size(0), selection->set->packed.size(-1), selection->seconds_per_check);
     }
@@ -225,8 +226,7 @@ void run_train(const CLI::App& cmd, const TrainCliOptions& o) {
                                                          : o.select_checks;
     if (o.budget_minutes > 0) {
         // Fit the whole schedule (5 lr halvings, the Λ ramp) into the budget from a measured step.
-        const auto net = t.init_from.empty() ? t.net : model::load_checkpoint(t.init_from).config;
-        double step_s = train::probe_step_seconds(net, o.batch, o.patch, apply_compute(o.compute), t.objective);
+        double step_s = train::probe_step_seconds(trained_net, o.batch, o.patch, apply_compute(o.compute), t.objective);
         // Every rank must plan the same schedule: the ranks' mean probe decides.
         if (parallel) step_s = parallel->sum({step_s})[0] / parallel->world_size();
         const double training_minutes =

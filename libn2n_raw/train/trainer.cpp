@@ -86,10 +86,12 @@ TrainResult train(FrameDataset& data, const TrainOptions& given, TrainingSink* s
     const fs::path last_path = options.resume_from;
     TrainResult result;
     int start_epoch = 1;
+    std::string resumed_state;  // the checkpoint's train_state, read once with it
     if (resume) {
         if (!fs::exists(last_path))
             throw ConfigError(last_path.string(), "resume checkpoint", "no checkpoint to resume from");
         auto loaded = model::load_checkpoint(last_path, device);
+        resumed_state = loaded.train_state;
         result.net = loaded.net;
         result.config = loaded.config;
         start_epoch = loaded.epoch + 1;
@@ -178,8 +180,7 @@ TrainResult train(FrameDataset& data, const TrainOptions& given, TrainingSink* s
         return state;
     };
     if (options.keep_best) {
-        const auto stored = resume ? nlohmann::json::parse(model::load_checkpoint(last_path).train_state, nullptr, false)
-                                   : nlohmann::json();
+        const auto stored = resume ? nlohmann::json::parse(resumed_state, nullptr, false) : nlohmann::json();
         if (stored.is_object() && stored.contains("best_epoch") && stored.contains("best_score")) {
             result.best_epoch = stored["best_epoch"].get<int>();
             best_score = stored["best_score"].get<double>();
