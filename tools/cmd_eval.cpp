@@ -23,6 +23,7 @@ void register_eval(CLI::App& app) {
         std::string json;
         std::string model_noise = "known";
         std::string alignment = "shift";
+        int ensemble = 1;
         ComputeOptions compute;
     };
     auto o = std::make_shared<Options>();
@@ -54,6 +55,7 @@ void register_eval(CLI::App& app) {
                   "model, no clean frame; runs each method twice): shows how far the estimate the demo reports can be "
                   "trusted");
     cmd->add_option("--json", o->json, "Also write the report as JSON (atomically)");
+    add_ensemble_option(*cmd, o->ensemble);
     add_compute_options(*cmd, o->compute);
     cmd->callback([o] {
         std::vector<eval::QualityPair> pairs;
@@ -87,8 +89,10 @@ void register_eval(CLI::App& app) {
             std::cerr << fmt::format("{}: {} on {}\n", name, model->description(), model->device().str());
             const bool known = o->model_noise == "known";
             const auto alignment = o->alignment == "shift" ? infer::PhaseAlignment::Shift : infer::PhaseAlignment::Reorder;
-            methods.push_back({name, [model, known, alignment](const eval::QualityPair& pair, ImageView<const float> noisy) {
+            methods.push_back({name, [model, known, alignment, ensemble = o->ensemble](const eval::QualityPair& pair,
+                                                                                   ImageView<const float> noisy) {
                                    infer::TileOptions tiles;
+                                   tiles.ensemble = ensemble;
                                    if (known) tiles.noise = pair.model;
                                    return infer::denoise_mosaic(*model, noisy, pair.phase, tiles, alignment);
                                }});

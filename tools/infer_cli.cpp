@@ -28,7 +28,16 @@ void add_model_options(CLI::App& cmd, ModelOptions& options) {
         ->check(CLI::Range(-1, 1 << 20))
         ->capture_default_str();
     cmd.add_flag("--channels-last", options.channels_last, "Feed the network channels-last tensors");
+    add_ensemble_option(cmd, options.ensemble);
     add_compute_options(cmd, options.compute);
+}
+
+void add_ensemble_option(CLI::App& cmd, int& ensemble) {
+    cmd.add_option("--ensemble", ensemble,
+                   "Average the model over this many orientations of each frame (1, 2, 4 or 8: mirrors, then "
+                   "transposes; Bayer-preserving): that many times the time for a cleaner estimate")
+        ->check(CLI::IsMember({1, 2, 4, 8}))
+        ->capture_default_str();
 }
 
 infer::Model load_model(const ModelOptions& options) {
@@ -48,6 +57,7 @@ infer::TileOptions tile_options(const ModelOptions& options, const infer::Model&
     infer::TileOptions t;
     t.tile = options.tile;
     t.halo = options.halo;
+    t.ensemble = options.ensemble;
     return t;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "n2n_raw/infer/denoise.hpp"
 
+#include "n2n_raw/bayer/geometry.hpp"
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/noise/noise_estimate.hpp"
 #include "n2n_raw/tensor/packed_tensor.hpp"
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <vector>
 
 namespace n2n::infer {
@@ -184,11 +186,11 @@ Image<float> reflect_pad(ImageView<const float> mosaic, int top, int left, int b
 
 }  // namespace
 
-Image<float> denoise_mosaic(const Model& model, ImageView<const float> mosaic, bayer::BayerPhase phase,
-                            const TileOptions& options, PhaseAlignment alignment) {
-    if (mosaic.height() < 2 || mosaic.width() < 2)
-        throw ConfigError("", "size", fmt::format("mosaic {}x{} is smaller than one 2x2 cell", mosaic.height(),
-                                                  mosaic.width()));
+namespace {
+
+// One pass of denoise_mosaic, in the mosaic's own orientation.
+Image<float> denoise_oriented(const Model& model, ImageView<const float> mosaic, bayer::BayerPhase phase,
+                              const TileOptions& options, PhaseAlignment alignment) {
     const std::ptrdiff_t h = mosaic.height(), w = mosaic.width();
     // Shift: one mirrored row/column on top/left brings the first cell to RGGB. Either way an odd
     // last row/column gets its mirrored partner.
@@ -209,6 +211,42 @@ Image<float> denoise_mosaic(const Model& model, ImageView<const float> mosaic, b
     Image<float> out(h, w);
     for (std::ptrdiff_t r = 0; r < h; ++r) std::copy_n(full.view().row(r + top) + left, w, out.view().row(r));
     return out;
+}
+
+// The orientation that undoes `o` (which transposes first, then mirrors): mirrors undone first,
+// then the transpose, is the transpose followed by the swapped mirrors.
+bayer::Orientation inverse(bayer::Orientation o) {
+    if (o.transpose) std::swap(o.flip_horizontal, o.flip_vertical);
+    return o;
+}
+
+}  // namespace
+
+Image<float> denoise_mosaic(const Model& model, ImageView<const float> mosaic, bayer::BayerPhase phase,
+                            const TileOptions& options, PhaseAlignment alignment) {
+    if (mosaic.height() < 2 || mosaic.width() < 2)
+        throw ConfigError("", "size", fmt::format("mosaic {}x{} is smaller than one 2x2 cell", mosaic.height(),
+                                                  mosaic.width()));
+    const int n = options.ensemble;
+    if (n != 1 && n != 2 && n != 4 && n != 8)
+        throw ConfigError("", "ensemble", fmt::format("must be 1, 2, 4 or 8 orientations, got {}", n));
+    if (n == 1) return denoise_oriented(model, mosaic, phase, options, alignment);
+    // Orientation index bits are (transpose, mirror left-right, mirror top-bottom): the first 2
+    // and 4 are mirrors only, the 8 add the transposes.
+    Image<float> sum(mosaic.height(), mosaic.width());
+    for (int k = 0; k < n; ++k) {
+        const bayer::Orientation o = bayer::Orientation::from_index(n == 2 ? 2 * k : k);
+        const bayer::Mosaic turned = bayer::orient(mosaic, phase, o);
+        TileOptions pass = options;
+        // A transpose moves red-row greens (Gr) into blue rows: their noise levels swap too.
+        if (o.transpose && pass.noise) std::swap(pass.noise->channels[1], pass.noise->channels[2]);
+        const Image<float> denoised = denoise_oriented(model, turned.pixels.view(), turned.phase, pass, alignment);
+        const bayer::Mosaic back = bayer::orient(denoised.view(), turned.phase, inverse(o));
+        std::transform(sum.pixels().begin(), sum.pixels().end(), back.pixels.pixels().begin(), sum.pixels().begin(),
+                       std::plus<>());
+    }
+    for (float& v : sum.pixels()) v /= static_cast<float>(n);
+    return sum;
 }
 
 }  // namespace n2n::infer

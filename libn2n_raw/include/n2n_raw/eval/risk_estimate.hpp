@@ -14,9 +14,15 @@
 // Sensor data is clipped (SIDD's and our synthetic pairs at 0 and 1; every raw file at white),
 // and at the 40–50 dB of good raw denoisers the MSE is about 1 % of the noise variance, so the
 // clip matters: with clip limits given, the noise term is the second moment of the clipped noise
-// around the estimate (y − x = s·clip(n, −a, b), a and b the distances to the limits in noise
-// sigmas s, the estimate standing in for x), and values lying on a limit add no divergence (a
-// clipped input does not move under the probe). tests/test_risk_estimate.cpp measures the error.
+// (y − x = s·clip(n, −a, b), a and b the distances to the limits in noise sigmas s), and values
+// lying on a limit add no divergence (a clipped input does not move under the probe).
+//
+// x is unknown; the variances are taken at a pilot every method shares: the 3 × 3 same-plane
+// mean of y, with the clip's upward bias undone (the signal whose clipped mean it is). Taken at
+// the method's own estimate instead, a method that lifts photon-limited blacks (SIDD's S6 at ISO
+// 3200: beta2 = 2e-6 against beta1 = 0.02, the variance doubles at x = 1e-4) raised its own
+// noise weights there and was scored up to 4.8 dB too well. tests/test_risk_estimate.cpp
+// measures the error.
 #pragma once
 
 #include "n2n_raw/bayer/cfa.hpp"

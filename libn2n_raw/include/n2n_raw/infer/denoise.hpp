@@ -40,6 +40,10 @@ struct TileOptions {
     /// (metadata, calibration); empty: estimated blindly from each frame (noise/noise_estimate.hpp).
     /// Ignored by raw-input models.
     std::optional<noise::NoiseModel> noise;
+    /// denoise_mosaic only: average over this many orientations of the mosaic (1, 2, 4 or 8:
+    /// mirrors, then transposes; Bayer-preserving, each pass re-aligned to RGGB and turned back).
+    /// A self-ensemble: n times the time for a lower-variance estimate.
+    int ensemble = 1;
 };
 
 /// The smallest TileOptions::halo with which tiled output equals untiled output (what a
@@ -68,6 +72,7 @@ enum class PhaseAlignment : std::uint8_t {
 /// Denoises a normalised mosaic (row-major, any size ≥ 2 × 2, phase of pixel (0, 0)) and returns
 /// a mosaic of the same size, phase and range. An odd last row/column is denoised using a copy
 /// of the same-colour row/column two before it (reflection), then dropped.
+/// Throws ConfigError (field "ensemble") for an orientation count other than 1, 2, 4, 8.
 Image<float> denoise_mosaic(const Model& model, ImageView<const float> mosaic, bayer::BayerPhase phase,
                             const TileOptions& options = {}, PhaseAlignment alignment = PhaseAlignment::Shift);
 
