@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// `n2n eval`: the quality benchmark on noisy/clean raw pair sets (`n2n synth` output): the noisy
-// input, the classical baseline and trained models, scored per image and per noise level.
+// `n2n eval`: the quality benchmark on noisy/clean raw pair sets (`n2n synth` output) and SIDD
+// Medium Raw folders: the noisy input, the classical baseline and trained models, scored per
+// image, per noise level and per camera and ISO.
 #include "commands.hpp"
 #include "infer_cli.hpp"
 
@@ -9,6 +10,7 @@
 #include "n2n_raw/eval/quality.hpp"
 #include "n2n_raw/io/atomic_file.hpp"
 
+#include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
 #include <memory>
@@ -20,7 +22,7 @@ void register_eval(CLI::App& app) {
         std::vector<std::string> pair_sets, models, names;
         bool classical = false, no_noisy = false, sure = false;
         classical::NlmParams nlm;
-        std::string json;
+        std::string json, csv;
         std::string model_noise = "known";
         std::string alignment = "shift";
         int ensemble = 1;
@@ -29,10 +31,15 @@ void register_eval(CLI::App& app) {
     auto o = std::make_shared<Options>();
     auto* cmd = app.add_subcommand(
         "eval",
-        "Score denoisers on noisy/clean raw pairs (pairs.json from `n2n synth`): PSNR (data range 1), SSIM and the "
-        "mean signed error in the darkest quarter of the clean pixels, in raw space, per image and per noise level. "
-        "The noisy input is always a column unless --no-noisy.");
-    cmd->add_option("pairs", o->pair_sets, "pairs.json files written by `n2n synth`")->required()->check(CLI::ExistingFile);
+        "Score denoisers on noisy/clean raw pairs (pairs.json from `n2n synth`, or SIDD Medium Raw folders): PSNR "
+        "(data range 1), SSIM and the mean signed error in the darkest quarter of the clean pixels, in raw space, per "
+        "image, per noise level and per camera and ISO. The noisy input is always a column unless --no-noisy.");
+    cmd->add_option("pairs", o->pair_sets,
+                    "pairs.json files written by `n2n synth`, or SIDD Medium Raw folders (a scene folder such as "
+                    "0001_001_S6_00100_00060_3200_L, a folder of them, or one with Data/): each NOISY frame with its "
+                    "GT, the phase and noise model from its METADATA (CFAPattern, NoiseProfile)")
+        ->required()
+        ->check(CLI::ExistingPath);
     cmd->add_option("--model,-m", o->models, "Trained model (checkpoint or TorchScript); repeat for several")
         ->check(CLI::ExistingFile);
     cmd->add_option("--name", o->names, "Column name of each --model, in order (default n2n, n2n_2, ...)");
@@ -55,12 +62,13 @@ void register_eval(CLI::App& app) {
                   "model, no clean frame; runs each method twice): shows how far the estimate the demo reports can be "
                   "trusted");
     cmd->add_option("--json", o->json, "Also write the report as JSON (atomically)");
+    cmd->add_option("--csv", o->csv, "Also write the means per camera and ISO as CSV (atomically)");
     add_ensemble_option(*cmd, o->ensemble);
     add_compute_options(*cmd, o->compute);
     cmd->callback([o] {
         std::vector<eval::QualityPair> pairs;
         for (const auto& set : o->pair_sets) {
-            auto more = eval::read_pair_set(set);
+            auto more = std::filesystem::is_directory(set) ? eval::read_sidd_pairs(set) : eval::read_pair_set(set);
             pairs.insert(pairs.end(), more.begin(), more.end());
         }
         if (!o->names.empty() && o->names.size() != o->models.size())
@@ -114,6 +122,10 @@ void register_eval(CLI::App& app) {
         if (!o->json.empty()) {
             const std::string text = eval::quality_json(report);
             io::write_atomically(o->json, [&](std::ostream& out) { out << text; });
+        }
+        if (!o->csv.empty()) {
+            const std::string text = eval::quality_groups_csv(report);
+            io::write_atomically(o->csv, [&](std::ostream& out) { out << text; });
         }
     });
 }

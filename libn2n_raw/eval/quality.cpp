@@ -4,9 +4,13 @@
 #include "n2n_raw/error.hpp"
 #include "n2n_raw/metrics/metrics.hpp"
 #include "n2n_raw/io/atomic_file.hpp"
+#include "n2n_raw/io/file_names.hpp"
 #include "n2n_raw/io/png_file.hpp"
+#include "n2n_raw/io/sidd.hpp"
+#include "n2n_raw/io/sidd_scenes.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <fmt/format.h>
 #include <fstream>
@@ -117,41 +121,117 @@ std::vector<QualityPair> read_pair_set(const fs::path& index) {
     return pairs;
 }
 
-Image<float> read_pair_mosaic(const fs::path& png, bayer::BayerPhase phase) {
-    io::MosaicSpec spec;
-    spec.phase = phase;
-    return io::read_png_mosaic(png, spec).normalized();
+namespace {
+
+// The scene folders `root` stands for: itself, its sub-folders or those of root/Data.
+std::vector<fs::path> sidd_scene_folders(const fs::path& root) {
+    if (io::parse_sidd_scene_name(root.filename().string())) return {root};
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) throw IoError(root.string(), "folder", "not a readable folder");
+    const fs::path base = fs::is_directory(root / "Data", ec) ? root / "Data" : root;
+    std::vector<fs::path> scenes;
+    for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory() && io::parse_sidd_scene_name(it->path().filename().string()))
+            scenes.push_back(it->path());
+    if (ec) throw IoError(base.string(), "folder", ec.message());
+    std::sort(scenes.begin(), scenes.end());
+    return scenes;
 }
 
-QualityReport evaluate_quality(const std::vector<QualityPair>& pairs, const std::vector<QualityMethod>& methods,
-                               const std::function<void(const QualityRow&)>& progress, const QualityOptions& options) {
-    QualityReport report;
-    for (const QualityPair& pair : pairs) {
-        const Image<float> noisy = read_pair_mosaic(pair.noisy, pair.phase);
-        const Image<float> clean = read_pair_mosaic(pair.clean, pair.phase);
-        for (const QualityMethod& method : methods) {
-            const auto start = std::chrono::steady_clock::now();
-            const Image<float> estimate = method.run(pair, noisy.view());
-            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            QualityRow row{pair.name, pair.level, method.name, score(estimate.view(), clean.view()), seconds, {}};
-            if (options.risk_estimate) {
-                const MosaicDenoiser run = [&](ImageView<const float> input) { return method.run(pair, input); };
-                row.risk = estimate_risk(run, noisy.view(), pair.phase, pair.model, options.risk);
-            }
-            if (progress) progress(row);
-            report.rows.push_back(std::move(row));
+}  // namespace
+
+std::vector<QualityPair> read_sidd_pairs(const fs::path& root) {
+    std::vector<QualityPair> pairs;
+    for (const fs::path& folder : sidd_scene_folders(root)) {
+        const auto scene = io::parse_sidd_scene_name(folder.filename().string());
+        std::vector<fs::path> noisy;
+        std::error_code ec;
+        for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+            const auto name = io::parse_sidd_file_name(it->path().filename().string());
+            if (name && name->kind == io::SiddFileKind::Noisy) noisy.push_back(it->path());
+        }
+        if (ec) throw IoError(folder.string(), "folder", ec.message());
+        std::sort(noisy.begin(), noisy.end());
+        for (const fs::path& file : noisy) {
+            io::SiddFileName name = *io::parse_sidd_file_name(file.filename().string());
+            // The sibling files of the same capture, spelt with the NOISY frame's extension.
+            const auto sibling = [&](io::SiddFileKind kind) {
+                name.kind = kind;
+                fs::path path = folder / io::sidd_file_name(name);
+                if (!fs::exists(path, ec))
+                    throw IoError(path.string(), kind == io::SiddFileKind::Gt ? "GT" : "METADATA",
+                                  fmt::format("missing: the {} frame's {} file", file.filename().string(),
+                                              kind == io::SiddFileKind::Gt ? "clean (GT)" : "METADATA"));
+                return path;
+            };
+            QualityPair p;
+            p.name = fmt::format("{}_{}", folder.filename().string(), name.index);
+            p.noisy = file;
+            p.clean = sibling(io::SiddFileKind::Gt);
+            const fs::path metadata_file = sibling(io::SiddFileKind::Metadata);
+            const io::RawMetadata meta = io::read_sidd_metadata(metadata_file);
+            p.phase = meta.phase;
+            const auto model = noise::NoiseModel::from_dng_noise_profile(meta.noise_profile);
+            if (!model)
+                throw FormatError(metadata_file.string(), "NoiseProfile",
+                                  "missing (UnknownTags has no tag 51041): the pair's noise model");
+            p.model = *model;
+            p.camera = scene->phone;
+            p.iso = scene->iso;
+            p.level = fmt::format("{}:{}", scene->phone, scene->iso);
+            pairs.push_back(std::move(p));
         }
     }
-    // Means per (level, method) in first-seen order, then over everything.
-    std::vector<std::string> levels;
-    for (const auto& r : report.rows)
-        if (std::find(levels.begin(), levels.end(), r.level) == levels.end()) levels.push_back(r.level);
-    if (levels.size() > 1) levels.emplace_back("all");
-    for (const std::string& level : levels)
+    if (pairs.empty())
+        throw ConfigError(root.string(), "SIDD",
+                          "no <scene>/<inst>_NOISY_RAW_<nnn>.MAT frame found (SIDD Medium Raw layout)");
+    return pairs;
+}
+
+QualityGroup quality_group(const QualityPair& pair) {
+    if (!pair.camera.empty() && pair.iso)
+        return {fmt::format("{} ISO {}", pair.camera, *pair.iso), pair.camera, pair.iso};
+    // "N6:800" (SIDD levels) or "Camera Model@1600" (calibrations): the last separator, then a
+    // positive number.
+    const auto sep = pair.level.find_last_of(":@");
+    if (sep != std::string::npos && sep > 0) {
+        const std::string number = pair.level.substr(sep + 1);
+        double iso = 0;
+        const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), iso);
+        if (error == std::errc() && end == number.data() + number.size() && iso > 0) {
+            const std::string camera = pair.level.substr(0, sep);
+            return {fmt::format("{} ISO {}", camera, iso), camera, iso};
+        }
+    }
+    return {pair.level, "", std::nullopt};
+}
+
+Image<float> read_pair_mosaic(const fs::path& file, bayer::BayerPhase phase) {
+    if (io::lowercase_extension(file) == ".mat") return io::read_sidd_frame(file).normalized();
+    io::MosaicSpec spec;
+    spec.phase = phase;
+    return io::read_png_mosaic(file, spec).normalized();
+}
+
+namespace {
+
+// Means per (key, method), keys in first-seen order, then over everything (key "all") when there
+// is more than one key.
+std::vector<QualitySummary> means_by(const std::vector<QualityRow>& rows, const std::vector<QualityMethod>& methods,
+                                     const std::function<QualityGroup(const QualityRow&)>& key) {
+    std::vector<QualityGroup> keys;
+    for (const auto& r : rows) {
+        QualityGroup k = key(r);
+        if (std::none_of(keys.begin(), keys.end(), [&](const QualityGroup& g) { return g.name == k.name; }))
+            keys.push_back(std::move(k));
+    }
+    if (keys.size() > 1) keys.push_back({"all", "", {}});
+    std::vector<QualitySummary> out;
+    for (const QualityGroup& k : keys)
         for (const QualityMethod& method : methods) {
-            QualitySummary s{level, method.name, 0, {}, 0, {}};
-            for (const auto& r : report.rows)
-                if (r.method == method.name && (level == "all" || r.level == level)) {
+            QualitySummary s{k.name, k, method.name, 0, {}, 0, {}};
+            for (const auto& r : rows)
+                if (r.method == method.name && (k.name == "all" || key(r).name == k.name)) {
                     if (r.risk) s.risk_psnr_db = s.risk_psnr_db.value_or(0) + r.risk->psnr_db;
                     s.mean.psnr += r.scores.psnr;
                     s.mean.ssim += r.scores.ssim;
@@ -164,8 +244,36 @@ QualityReport evaluate_quality(const std::vector<QualityPair>& pairs, const std:
             s.mean.ssim /= s.images;
             s.mean.dark_mean_error /= s.images;
             if (s.risk_psnr_db) *s.risk_psnr_db /= s.images;
-            report.summary.push_back(s);
+            out.push_back(std::move(s));
         }
+    return out;
+}
+
+}  // namespace
+
+QualityReport evaluate_quality(const std::vector<QualityPair>& pairs, const std::vector<QualityMethod>& methods,
+                               const std::function<void(const QualityRow&)>& progress, const QualityOptions& options) {
+    QualityReport report;
+    for (const QualityPair& pair : pairs) {
+        const Image<float> noisy = read_pair_mosaic(pair.noisy, pair.phase);
+        const Image<float> clean = read_pair_mosaic(pair.clean, pair.phase);
+        for (const QualityMethod& method : methods) {
+            const auto start = std::chrono::steady_clock::now();
+            const Image<float> estimate = method.run(pair, noisy.view());
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            QualityRow row{pair.name, pair.level, quality_group(pair), method.name,
+                           score(estimate.view(), clean.view()), seconds, {}};
+            if (options.risk_estimate) {
+                const MosaicDenoiser run = [&](ImageView<const float> input) { return method.run(pair, input); };
+                row.risk = estimate_risk(run, noisy.view(), pair.phase, pair.model, options.risk);
+            }
+            if (progress) progress(row);
+            report.rows.push_back(std::move(row));
+        }
+    }
+    report.summary =
+        means_by(report.rows, methods, [](const QualityRow& r) { return QualityGroup{r.level, "", {}}; });
+    report.groups = means_by(report.rows, methods, [](const QualityRow& r) { return r.group; });
     return report;
 }
 
@@ -179,11 +287,20 @@ std::string format_quality_table(const QualityReport& report) {
         out += fmt::format("{:<28} {:<10} {:<12} {:>9.2f} {:>7.4f} {:>+11.5f} {:>8.2f}{}\n", r.pair, r.level, r.method,
                            r.scores.psnr, r.scores.ssim, r.scores.dark_mean_error, r.seconds,
                            risk_cell(r.risk ? std::optional(r.risk->psnr_db) : std::nullopt));
-    out += fmt::format("\n{:<10} {:<12} {:>6} {:>9} {:>7} {:>11} {:>8}{}\n", "level", "method", "images", "PSNR dB",
-                       "SSIM", "dark err", "s total", risk_head);
-    for (const auto& s : report.summary)
-        out += fmt::format("{:<10} {:<12} {:>6} {:>9.2f} {:>7.4f} {:>+11.5f} {:>8.2f}{}\n", s.level, s.method, s.images,
-                           s.mean.psnr, s.mean.ssim, s.mean.dark_mean_error, s.seconds, risk_cell(s.risk_psnr_db));
+    const auto means = [&](const char* key, const std::vector<QualitySummary>& summaries, int width) {
+        out += fmt::format("\n{:<{}} {:<12} {:>6} {:>9} {:>7} {:>11} {:>8}{}\n", key, width, "method", "images",
+                           "PSNR dB", "SSIM", "dark err", "s total", risk_head);
+        for (const auto& s : summaries)
+            out += fmt::format("{:<{}} {:<12} {:>6} {:>9.2f} {:>7.4f} {:>+11.5f} {:>8.2f}{}\n", s.level, width,
+                               s.method, s.images, s.mean.psnr, s.mean.ssim, s.mean.dark_mean_error, s.seconds,
+                               risk_cell(s.risk_psnr_db));
+    };
+    means("level", report.summary, 10);
+    // Groups only add to the levels' table when they say something else.
+    const bool same_as_levels =
+        std::equal(report.groups.begin(), report.groups.end(), report.summary.begin(), report.summary.end(),
+                   [](const QualitySummary& a, const QualitySummary& b) { return a.level == b.level; });
+    if (!same_as_levels) means("camera / ISO", report.groups, 18);
     return out;
 }
 
@@ -193,20 +310,50 @@ std::string quality_json(const QualityReport& report) {
     };
     nlohmann::json rows = nlohmann::json::array(), summary = nlohmann::json::array();
     for (const auto& r : report.rows) {
-        nlohmann::json row{{"image", r.pair}, {"level", r.level}, {"method", r.method}, {"seconds", r.seconds},
-                           {"scores", scores(r.scores)}};
+        nlohmann::json row{{"image", r.pair},   {"level", r.level},     {"group", r.group.name},
+                           {"method", r.method}, {"seconds", r.seconds}, {"scores", scores(r.scores)}};
         if (r.risk)
             row["risk_estimate"] = {{"psnr_db", r.risk->psnr_db}, {"mse", r.risk->mse}, {"residual", r.risk->residual},
                                     {"noise_variance", r.risk->noise_variance}, {"divergence", r.risk->divergence}};
         rows.push_back(std::move(row));
     }
-    for (const auto& s : report.summary) {
-        nlohmann::json entry{{"level", s.level}, {"method", s.method}, {"images", s.images}, {"seconds", s.seconds},
+    const auto means = [&](const QualitySummary& s, const char* key) {
+        nlohmann::json entry{{key, s.level}, {"method", s.method}, {"images", s.images}, {"seconds", s.seconds},
                              {"mean", scores(s.mean)}};
         if (s.risk_psnr_db) entry["risk_estimate_psnr_db"] = *s.risk_psnr_db;
-        summary.push_back(std::move(entry));
+        return entry;
+    };
+    for (const auto& s : report.summary) summary.push_back(means(s, "level"));
+    nlohmann::json groups = nlohmann::json::array();
+    for (const auto& s : report.groups) {
+        nlohmann::json entry = means(s, "group");
+        entry["camera"] = s.group.camera.empty() ? nlohmann::json() : nlohmann::json(s.group.camera);
+        entry["iso"] = s.group.iso ? nlohmann::json(*s.group.iso) : nlohmann::json();
+        groups.push_back(std::move(entry));
     }
-    return nlohmann::json{{"rows", rows}, {"summary", summary}}.dump(2) + "\n";
+    return nlohmann::json{{"rows", rows}, {"summary", summary}, {"groups", groups}}.dump(2) + "\n";
+}
+
+namespace {
+
+// RFC 4180: a field holding a comma, quote or line break is quoted, its quotes doubled.
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+}  // namespace
+
+std::string quality_groups_csv(const QualityReport& report) {
+    std::string out = "group,camera,iso,method,images,psnr_db,ssim,dark_mean_error,seconds,risk_estimate_psnr_db\n";
+    for (const auto& s : report.groups)
+        out += fmt::format("{},{},{},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{}\n", csv_field(s.level),
+                           csv_field(s.group.camera), s.group.iso ? fmt::format("{}", *s.group.iso) : std::string(),
+                           csv_field(s.method), s.images, s.mean.psnr, s.mean.ssim, s.mean.dark_mean_error, s.seconds,
+                           s.risk_psnr_db ? fmt::format("{:.17g}", *s.risk_psnr_db) : std::string());
+    return out;
 }
 
 }  // namespace n2n::eval

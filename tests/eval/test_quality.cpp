@@ -74,7 +74,49 @@ TEST_CASE("pair sets round-trip and evaluate per level") {
     CHECK(report.summary[2].images == 2);
     CHECK(eval::format_quality_table(report).find("S6:3200") != std::string::npos);
     CHECK(eval::quality_json(report).find("dark_mean_error") != std::string::npos);
+    // The levels are SIDD's PHONE:ISO, so the groups are the same two and "all".
+    REQUIRE(report.groups.size() == 3);
+    CHECK(report.groups[1].level == "S6 ISO 3200");
+    CHECK(report.groups[1].group.camera == "S6");
+    CHECK(report.groups[1].group.iso == 3200);
+    CHECK(report.groups[1].mean.psnr == doctest::Approx(report.rows[1].scores.psnr));
+    const std::string csv = eval::quality_groups_csv(report);
+    CHECK(csv.rfind("group,camera,iso,method,images,psnr_db,", 0) == 0);
+    CHECK(csv.find("\nN6 ISO 800,N6,800,identity,1,") != std::string::npos);
 
     std::ofstream(dir / "bad.json") << R"({"format": "other", "pairs": []})";
     CHECK_THROWS_AS(eval::read_pair_set(dir / "bad.json"), FormatError);
+}
+
+TEST_CASE("quality groups: the pair's camera and ISO, a level's CAMERA:ISO or CAMERA@ISO, else the level") {
+    eval::QualityPair p;
+    p.level = "N6:800";
+    CHECK(eval::quality_group(p).name == "N6 ISO 800");
+    p.level = "Canon EOS 5D Mark II@1600";
+    const auto calibration = eval::quality_group(p);
+    CHECK(calibration.name == "Canon EOS 5D Mark II ISO 1600");
+    CHECK(calibration.camera == "Canon EOS 5D Mark II");
+    CHECK(calibration.iso == 1600);
+    for (const char* level : {"beta1=0.01,beta2=0.0001", "N6:", ":800", "N6:800x", "N6:-5"}) {
+        p.level = level;
+        const auto g = eval::quality_group(p);
+        CHECK(g.name == level);
+        CHECK(g.camera.empty());
+        CHECK(!g.iso);
+    }
+    // A pair's own camera and ISO win over its level.
+    p.camera = "IP";
+    p.iso = 400;
+    CHECK(eval::quality_group(p).name == "IP ISO 400");
+}
+
+TEST_CASE("quality groups CSV quotes names holding commas or quotes") {
+    eval::QualityReport report;
+    eval::QualitySummary s;
+    s.level = "Make \"X\", 1@200";
+    s.method = "noisy";
+    s.images = 1;
+    report.groups.push_back(s);
+    const std::string csv = eval::quality_groups_csv(report);
+    CHECK(csv.find("\n\"Make \"\"X\"\", 1@200\",,,noisy,1,") != std::string::npos);
 }

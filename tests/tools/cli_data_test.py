@@ -20,7 +20,7 @@ from PIL import Image
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "io", "fixtures"))
-from make_sidd_fixtures import frame, mat73  # noqa: E402
+from make_sidd_fixtures import frame, mat73, metadata  # noqa: E402
 import d750_frames  # noqa: E402
 
 n2n, shared, model_dir, work = sys.argv[1:5]
@@ -40,15 +40,6 @@ def expect(name, ok, output):
     if not ok:
         failures.append(name)
         print(output)
-
-
-def metadata(path):
-    """A METADATA struct as SIDD's imfinfo made it: levels and CFAPattern (RGGB) in UnknownTags."""
-    tags = np.zeros((2, 1), dtype=[("ID", "O"), ("Value", "O")])
-    tags[0, 0] = (np.array([[33421]], np.uint16), np.array([[2, 2]], np.uint8))
-    tags[1, 0] = (np.array([[33422]], np.uint16), np.array([[0, 1, 1, 2]], np.uint8))
-    sio.savemat(path, {"metadata": {"WhiteLevel": np.uint16(1023), "BlackLevel": np.full((1, 4), 64, np.uint16),
-                                    "ISOSpeedRatings": np.uint16(100), "UnknownTags": tags}})
 
 
 def write_tree(root):
