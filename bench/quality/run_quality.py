@@ -23,6 +23,7 @@ noise model). Model columns, all the same noise-conditioned 16-feature U-Net:
   n2c         start + supervised training on the set's clean frames with the set's noise levels,
               same budget: the bound a self-supervised method can approach
   *_blind     the same model given no noise level: blind fit per frame (as for a new camera)
+  *_x8        start, n2n and n2c averaged over 8 orientations (`n2n eval --ensemble 8`, --ensemble)
   scratch     (--scratch) the paper's recipe from scratch: raw input, residual U-Net, same budget
 
 Self-supervised runs read the pair set's noisy side (`n2n train --kind pairs`), so each frame
@@ -89,6 +90,8 @@ def main():
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--sets", default="kodak,cr2,d750,phases", help="comma-separated subset of kodak,cr2,d750,phases")
     ap.add_argument("--columns", default="n2n,n2n_gamma0,sure,n2c", help="trained columns, a subset of the default")
+    ap.add_argument("--ensemble", type=int, default=8, choices=[1, 2, 4, 8],
+                    help="also score start, n2n and n2c averaged over this many orientations (1: not)")
     ap.add_argument("--reuse-runs", action="store_true", help="keep training runs already finished in --out")
     args = ap.parse_args()
 
@@ -172,6 +175,17 @@ def main():
         blind_report = json.load(open(out / f"eval_{set_name}_blind.json"))
         report["rows"] += blind_report["rows"]
         report["summary"] += blind_report["summary"]
+        if args.ensemble > 1:
+            # The self-ensemble (n2n eval --ensemble): the same networks averaged over orientations.
+            averaged = [(name, path) for name, path in models if name in ("start", "n2n", "n2c")]
+            cmd = [args.n2n, "eval", pairs, "--no-noisy", "--ensemble", args.ensemble, "--json",
+                   out / f"eval_{set_name}_x{args.ensemble}.json", "--threads", args.threads]
+            for name, path in averaged:
+                cmd += ["--model", path, "--name", f"{name}_x{args.ensemble}"]
+            run(cmd, log)
+            averaged_report = json.load(open(out / f"eval_{set_name}_x{args.ensemble}.json"))
+            report["rows"] += averaged_report["rows"]
+            report["summary"] += averaged_report["summary"]
         results[set_name] = report
         if set_name == "kodak24":
             results["kodak_heldout"] = heldout(report, ("kodim21", "kodim22", "kodim23", "kodim24"))
