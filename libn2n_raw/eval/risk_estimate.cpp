@@ -22,9 +22,10 @@ torch::Tensor normal_pdf(const torch::Tensor& t) { return torch::exp(-0.5 * t.sq
 // texture into the weights (GAT + NLM 0.7–0.8 dB too good), 3 × 3 stays within 0.45 dB.
 constexpr std::int64_t kPilotRadius = 1;
 
-// E[clip(x + s·n, low, high)] for n ~ N(0, 1), s² = variance(x).
-torch::Tensor clipped_mean(const torch::Tensor& x, const VarianceMap& variance, const RiskOptions& options) {
-    const torch::Tensor s = variance(x).clamp_min(1e-24).sqrt();
+// E[clip(x + s·n, low, high)] for n ~ N(0, 1), s² = beta1·x + beta2 (element-wise).
+torch::Tensor clipped_mean(const torch::Tensor& x, const torch::Tensor& beta1, const torch::Tensor& beta2,
+                           const RiskOptions& options) {
+    const torch::Tensor s = (beta1 * x + beta2).clamp_min(1e-24).sqrt();
     torch::Tensor lower_cdf = torch::zeros_like(x), lower_pdf = torch::zeros_like(x);
     torch::Tensor upper_cdf = torch::ones_like(x), upper_pdf = torch::zeros_like(x);
     torch::Tensor mean = torch::zeros_like(x);
@@ -44,25 +45,36 @@ torch::Tensor clipped_mean(const torch::Tensor& x, const VarianceMap& variance, 
 }
 
 // A method-independent estimate of the clean signal, for the noise variances: the local mean of
-// each plane and, where the data is clipped, the signal whose clipped mean that is (bisection:
-// the clipped mean rises with the signal).
+// each plane and, near a clip limit, the signal whose clipped mean that is (bisection: the
+// clipped mean rises with the signal; the variance taken as affine in the signal, as an NLF is).
 torch::Tensor pilot_signal(const torch::Tensor& y, const VarianceMap& variance, const RiskOptions& options) {
     const auto h = y.size(-2), w = y.size(-1);
     const std::int64_t side = 2 * kPilotRadius + 1;
     const torch::Tensor planes = y.reshape({-1, 1, h, w});
     const torch::Tensor local = torch::nn::functional::avg_pool2d(
         planes, torch::nn::functional::AvgPool2dFuncOptions(side).stride(1).padding(kPilotRadius).count_include_pad(false));
-    const torch::Tensor mean = local.reshape(y.sizes());
+    torch::Tensor mean = local.reshape(y.sizes()).contiguous();
     if (!options.clip_low && !options.clip_high) return mean;
-    torch::Tensor lo = torch::full_like(mean, options.clip_low.value_or(mean.min().item<double>() - 1));
-    torch::Tensor hi = torch::full_like(mean, options.clip_high.value_or(mean.max().item<double>() + 1));
-    for (int i = 0; i < 48; ++i) {  // 2^-48 of the bracket: below float32's resolution
+    // Only values within a few sigmas of a limit are biased by it (beyond 8, by less than 1e-15).
+    const torch::Tensor sd = variance(mean).clamp_min(0).sqrt();
+    torch::Tensor near = torch::zeros_like(mean, torch::kBool);
+    if (options.clip_low) near = near | (mean - *options.clip_low < 8 * sd);
+    if (options.clip_high) near = near | (*options.clip_high - mean < 8 * sd);
+    if (!near.any().item<bool>()) return mean;
+    // The bisection runs on those values alone, with the variance's affine coefficients there
+    // (the noise level function's beta1, beta2).
+    const torch::Tensor target = mean.masked_select(near);
+    const torch::Tensor beta2 = variance(torch::zeros_like(mean)).masked_select(near);
+    const torch::Tensor beta1 = variance(torch::ones_like(mean)).masked_select(near) - beta2;
+    torch::Tensor lo = torch::full_like(target, options.clip_low.value_or(target.min().item<double>() - 1));
+    torch::Tensor hi = torch::full_like(target, options.clip_high.value_or(target.max().item<double>() + 1));
+    for (int i = 0; i < 32; ++i) {  // 2^-32 of the bracket: below float32's resolution of 1
         const torch::Tensor mid = 0.5 * (lo + hi);
-        const torch::Tensor below = clipped_mean(mid, variance, options) < mean;
+        const torch::Tensor below = clipped_mean(mid, beta1, beta2, options) < target;
         lo = torch::where(below, mid, lo);
         hi = torch::where(below, hi, mid);
     }
-    return 0.5 * (lo + hi);
+    return mean.masked_scatter(near, 0.5 * (lo + hi));
 }
 
 }  // namespace
