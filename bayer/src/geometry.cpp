@@ -44,6 +44,11 @@ Orientation Orientation::from_index(int index) {
 
 int Orientation::index() const { return (transpose ? 4 : 0) | (flip_horizontal ? 2 : 0) | (flip_vertical ? 1 : 0); }
 
+// Mirrors undone first, then the transpose, equals the transpose followed by the swapped mirrors.
+Orientation Orientation::inverse() const {
+    return transpose ? Orientation{true, flip_vertical, flip_horizontal} : *this;
+}
+
 BayerPhase oriented_phase(BayerPhase phase, std::ptrdiff_t height, std::ptrdiff_t width, Orientation o) {
     if (o.transpose) {
         phase = phase.transposed();

@@ -213,13 +213,6 @@ Image<float> denoise_oriented(const Model& model, ImageView<const float> mosaic,
     return out;
 }
 
-// The orientation that undoes `o` (which transposes first, then mirrors): mirrors undone first,
-// then the transpose, is the transpose followed by the swapped mirrors.
-bayer::Orientation inverse(bayer::Orientation o) {
-    if (o.transpose) std::swap(o.flip_horizontal, o.flip_vertical);
-    return o;
-}
-
 }  // namespace
 
 Image<float> denoise_mosaic(const Model& model, ImageView<const float> mosaic, bayer::BayerPhase phase,
@@ -241,7 +234,7 @@ Image<float> denoise_mosaic(const Model& model, ImageView<const float> mosaic, b
         // A transpose moves red-row greens (Gr) into blue rows: their noise levels swap too.
         if (o.transpose && pass.noise) std::swap(pass.noise->channels[1], pass.noise->channels[2]);
         const Image<float> denoised = denoise_oriented(model, turned.pixels.view(), turned.phase, pass, alignment);
-        const bayer::Mosaic back = bayer::orient(denoised.view(), turned.phase, inverse(o));
+        const bayer::Mosaic back = bayer::orient(denoised.view(), turned.phase, o.inverse());
         std::transform(sum.pixels().begin(), sum.pixels().end(), back.pixels.pixels().begin(), sum.pixels().begin(),
                        std::plus<>());
     }

@@ -52,6 +52,8 @@ struct Orientation {
     /// The 8 orientations, indexed 0..7 by the bits (transpose, flip_horizontal, flip_vertical).
     static Orientation from_index(int index);
     int index() const;
+    /// The orientation that undoes this one: with a transpose, the mirrors swap axes.
+    Orientation inverse() const;
 };
 
 /// Phase of an image of size height × width (before the transform) after `orientation`.
