@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: MIT
-// Full-frame inference throughput and peak memory, all cases in one run on the same frame:
+// Full-frame inference throughput and peak memory, all cases in one run on the same frame and
+// thread count (N2N_BENCH_THREADS, default every core; reported in the context as "threads"):
+//   reference/python_eager  the same network in Debian's python3-torch, written as PyTorch code
+//                      usually is (bench/torch_reference.py), on the frame padded to 32
 //   plain_eager        the U-Net's forward on the whole (reflection-padded) packed frame, no-grad
 //   tiled/<variant>    infer::denoise_packed, InferenceMode: script/staged = frozen TorchScript,
 //                      full-resolution stages per tile + deep stage once (the default path);
 //                      eager/full_halo = the nn module per tile with its whole receptive field
 //   torchscript_file   the module `n2n export` writes, torch::jit::load'ed, on the whole frame
 // Counters: MP_per_s (mosaic megapixels per second), vs_plain (plain_eager time / this time),
+// vs_python (the Python reference's time / this time), GFLOP_per_s (2 x the network's
+// multiply-adds, counted by walking its layers, over the time) and of_conv_rate (that over the
+// rate of one 48 -> 48 3 x 3 convolution measured at the start: the context's conv_GFLOP_per_s),
 // peak_MiB (VmHWM of a child process that runs just that case once on a 12 MP frame: the whole
 // process's peak), max_dev (largest |difference| from the default tiled path's output).
 // Frame size for throughput: N2N_BENCH_MP megapixels of mosaic, 4:3 (default 12: 4000 x 3000);
@@ -14,6 +20,8 @@
 #include "n2n_raw/infer/model.hpp"
 #include "n2n_raw/deploy/torchscript.hpp"
 #include "n2n_raw/model/denoiser.hpp"
+#include "n2n_raw/tensor/compute.hpp"
+#include "reference_runs.hpp"
 
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
@@ -55,6 +63,7 @@ struct Setup {
     torch::Tensor small;  // 1 × 4 × 128 × 128 for warm-up runs
     torch::Tensor exact;  // output of the exact tiled path, to measure reduced-halo deviations
     double mosaic_mp = 0;
+    double multiply_adds = 0;  // of one forward on the frame
 
     static Setup& get() {
         static Setup s = [] {
@@ -62,6 +71,7 @@ struct Setup {
             torch::manual_seed(0);
             x.net = n2n::model::make_denoiser(x.config);
             x.net->eval();
+            n2n::bench::use_plain_kaiming(*x.net);
             x.exported = std::filesystem::temp_directory_path() / fmt::format("n2n_bench_{}.pt", ::getpid());
             n2n::deploy::export_torchscript(*x.net, x.config, x.exported);
             // 4:3 mosaic of the requested size, both sides even.
@@ -70,6 +80,8 @@ struct Setup {
             const auto w = static_cast<std::int64_t>(std::round(std::sqrt(mp * 1e6 * 4 / 3) / 2));
             x.frame = (torch::rand({1, 4, 1, 1}) * 0.5 + 0.1 * torch::rand({1, 4, h, w})).contiguous();
             x.mosaic_mp = 4.0 * static_cast<double>(h * w) / 1e6;
+            x.multiply_adds = n2n::bench::multiply_adds_per_packed_pixel(*x.net, x.config.in_channels) *
+                              static_cast<double>(h * w);
             x.small = torch::rand({1, 4, 128, 128});
             return x;
         }();
@@ -83,7 +95,6 @@ struct Setup {
 
 struct Variant {
     n2n::infer::Backend backend;
-    bool channels_last;
     std::int64_t tile;
     std::int64_t halo = -1;
     bool peak = false;  ///< measure the 12 MP peak memory (a full child run: slow)
@@ -109,7 +120,6 @@ Run make_tiled(const Variant& v) {
     auto& s = Setup::get();
     auto model = std::make_shared<n2n::infer::Model>(
         n2n::infer::Model::from_module(s.net, s.config, torch::kCPU, v.backend));
-    model->set_channels_last(v.channels_last);
     n2n::infer::TileOptions options;
     options.tile = v.tile;
     options.halo = v.halo;
@@ -131,6 +141,8 @@ Run make_torchscript_file(const Variant&) {
 }
 
 double g_plain_seconds = 0;
+double g_python_seconds = 0;
+double g_conv_gflops = 0;
 
 long peak_kib_of_child(const std::string& name) {
     const std::string command = fmt::format("/proc/{}/exe --n2n-memory-case={}", ::getpid(), name);
@@ -160,6 +172,9 @@ void run_case(benchmark::State& state, const std::string& name, Run (*factory)(c
     if (name == "plain_eager") g_plain_seconds = seconds;
     state.counters["MP_per_s"] = Setup::get().mosaic_mp / seconds;
     if (g_plain_seconds > 0) state.counters["vs_plain"] = g_plain_seconds / seconds;
+    if (g_python_seconds > 0) state.counters["vs_python"] = g_python_seconds / seconds;
+    state.counters["GFLOP_per_s"] = 2 * s.multiply_adds / seconds / 1e9;
+    state.counters["of_conv_rate"] = 2 * s.multiply_adds / seconds / 1e9 / g_conv_gflops;
     if (name == "tiled/script/staged/tile512") s.exact = out;
     if (s.exact.defined() && name != "tiled/script/staged/tile512")
         state.counters["max_dev"] = (out - s.exact).abs().max().item<double>();
@@ -175,24 +190,48 @@ void register_case(const std::string& name, Run (*factory)(const Variant&), cons
         ->Unit(benchmark::kSecond);
 }
 
+// The Python reference once on the frame (its sides padded to the network's multiple, as
+// plain_eager pads them).
+void run_python_reference(benchmark::State& state) {
+    auto& s = Setup::get();
+    const auto up = [](std::int64_t v) { return (v + 31) / 32 * 32; };
+    double seconds = 0;
+    for (auto _ : state) {
+        seconds = n2n::bench::python_reference_seconds(fmt::format("infer --height {} --width {} --threads {}",
+                                                                   up(s.frame.size(2)), up(s.frame.size(3)),
+                                                                   at::get_num_threads()));
+        if (!std::isfinite(seconds)) {
+            state.SkipWithError("bench/torch_reference.py failed (is python3-torch installed?)");
+            return;
+        }
+        state.SetIterationTime(seconds);
+    }
+    g_python_seconds = seconds;
+    state.counters["MP_per_s"] = s.mosaic_mp / seconds;
+    state.counters["GFLOP_per_s"] = 2 * s.multiply_adds / seconds / 1e9;
+    state.counters["of_conv_rate"] = 2 * s.multiply_adds / seconds / 1e9 / g_conv_gflops;
+    state.SetLabel(fmt::format("{:.1f} MP mosaic", s.mosaic_mp));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     using n2n::infer::Backend;
     const bool all = env_or("N2N_BENCH_ALL", 0) != 0;  // also the slower variants
-    register_case("plain_eager", make_plain, Variant{Backend::Eager, false, 0, -1, true});
+    const int threads = n2n::set_threads(static_cast<int>(env_or("N2N_BENCH_THREADS", 0)));
+    benchmark::RegisterBenchmark("reference/python_eager", run_python_reference)
+        ->UseManualTime()
+        ->Iterations(1)
+        ->Unit(benchmark::kSecond);
+    register_case("plain_eager", make_plain, Variant{Backend::Eager, 0, -1, true});
     // The default path: frozen TorchScript, staged tiles (exact), then the alternatives.
-    register_case("tiled/script/staged/tile512", make_tiled, Variant{Backend::Script, false, 512, -1, true});
-    register_case("tiled/script/staged/tile640", make_tiled, Variant{Backend::Script, false, 640, -1, true});
-    register_case("tiled/script/staged/tile704", make_tiled, Variant{Backend::Script, false, 704, -1, true});
-    register_case("tiled/script/staged/tile768", make_tiled, Variant{Backend::Script, false, 768, -1, true});
-    register_case("tiled/script/staged/tile1024", make_tiled, Variant{Backend::Script, false, 1024, -1, true});
-    register_case("tiled/eager/full_halo/tile512", make_tiled, Variant{Backend::Eager, false, 512, -1});
-    if (all) {
-        register_case("tiled/script/staged/channels_last/tile512", make_tiled, Variant{Backend::Script, true, 512, -1});
-        register_case("tiled/eager/full_halo/channels_last/tile512", make_tiled, Variant{Backend::Eager, true, 512, -1});
+    register_case("tiled/script/staged/tile512", make_tiled, Variant{Backend::Script, 512, -1, true});
+    if (all) {  // tile sizes and the full-halo eager tiler
+        for (const int tile : {640, 768, 1024})
+            register_case(fmt::format("tiled/script/staged/tile{}", tile), make_tiled, Variant{Backend::Script, tile, -1, true});
+        register_case("tiled/eager/full_halo/tile512", make_tiled, Variant{Backend::Eager, 512, -1});
     }
-    register_case("torchscript_file", make_torchscript_file, Variant{Backend::Eager, false, 0, -1, true});
+    register_case("torchscript_file", make_torchscript_file, Variant{Backend::Eager, 0, -1, true});
 
     // Child mode: run one case once and report this process's peak resident memory.
     const std::string flag = "--n2n-memory-case=";
@@ -208,6 +247,11 @@ int main(int argc, char** argv) {
         return 0;
     }
     benchmark::Initialize(&argc, argv);
+    g_conv_gflops = n2n::bench::convolution_gflops();
+    benchmark::AddCustomContext("threads", std::to_string(threads));
+    benchmark::AddCustomContext("conv_GFLOP_per_s", fmt::format("{:.1f}", g_conv_gflops));
+    benchmark::AddCustomContext("MAC_per_packed_pixel", fmt::format("{:.0f}", Setup::get().multiply_adds /
+                                                                                 static_cast<double>(Setup::get().frame.size(2) * Setup::get().frame.size(3))));
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

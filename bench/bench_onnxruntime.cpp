@@ -11,6 +11,7 @@
 #include "n2n_raw/infer/denoise.hpp"
 #include "n2n_raw/infer/model.hpp"
 #include "n2n_raw/tensor/compute.hpp"
+#include "reference_runs.hpp"
 
 #include <fmt/format.h>
 #include <torch/torch.h>
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
         const n2n::model::NetConfig config;  // the paper's 48-feature U-Net
         auto net = n2n::model::make_denoiser(config);
         net->eval();
+        n2n::bench::use_plain_kaiming(*net);
         // A 4:3 packed frame with sides multiples of 32, so both run exactly the same pixels.
         const auto side = [&](double share) {
             return std::max<std::int64_t>(32, 32 * std::llround(std::sqrt(mp * 1e6 * share) / 2 / 32));

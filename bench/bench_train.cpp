@@ -7,11 +7,16 @@
 //    built synchronously here; the trainer prefetches it on worker threads), sampler (draw and
 //    sub-images of y and f(y)), network (forward of f(y), forward + backward of f(g1(y)), loss)
 //    and optimizer (Adam step). Counters: the fraction of each, `overhead` = (data + sampler) /
-//    step (goal <= 0.10), and images_per_s.
+//    step (goal <= 0.10), images_per_s, vs_python (the same step of the same network in Debian's
+//    python3-torch, bench/torch_reference.py, at the same threads: its time / ours),
+//    GFLOP_per_s (2 x multiply-adds of the batch's forward plus three forward-equivalents of the
+//    quarter-size sub-images: forward + backward) and of_conv_rate (that over the rate of one
+//    48 -> 48 3 x 3 convolution measured at the same threads).
 #include "n2n_raw/model/denoiser.hpp"
 #include "n2n_raw/train/dataset.hpp"
 #include "n2n_raw/train/loss.hpp"
 #include "n2n_raw/train/sampler.hpp"
+#include "reference_runs.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <benchmark/benchmark.h>
@@ -119,6 +124,17 @@ void BM_train_step(benchmark::State& state) {
     state.counters["optimizer_frac"] = t_opt / total;
     state.counters["overhead"] = (t_data + t_sampler) / total;
     state.counters["images_per_s"] = static_cast<double>(kBatch) * n / total;
+    const double flops = 2 * n2n::bench::multiply_adds_per_packed_pixel(*net, 4) * kBatch * kSide * kSide * (1 + 3.0 / 4);
+    state.counters["GFLOP_per_s"] = flops / (total / n) / 1e9;
+    state.counters["of_conv_rate"] = flops / (total / n) / 1e9 / n2n::bench::convolution_gflops();
+    const double python = n2n::bench::python_reference_seconds(
+        fmt::format("train --batch {} --side {} --threads {} --repeats 3", kBatch, kSide, state.range(0)));
+    if (!std::isfinite(python)) {
+        state.SkipWithError("bench/torch_reference.py failed (is python3-torch installed?)");
+        return;
+    }
+    state.counters["python_step_s"] = python;
+    state.counters["vs_python"] = python / (total / n);
 }
 BENCHMARK(BM_train_step)->Arg(1)->Arg(cores())->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
 

@@ -27,7 +27,6 @@ void add_model_options(CLI::App& cmd, ModelOptions& options) {
                    "allowed, smaller ones are refused since they show seams)")
         ->check(CLI::Range(-1, 1 << 20))
         ->capture_default_str();
-    cmd.add_flag("--channels-last", options.channels_last, "Feed the network channels-last tensors");
     add_ensemble_option(cmd, options.ensemble);
     add_compute_options(cmd, options.compute);
 }
@@ -44,7 +43,6 @@ infer::Model load_model(const ModelOptions& options) {
     const torch::Device device = apply_compute(options.compute);
     auto model = infer::Model::load(options.path, device,
                                     options.backend == "eager" ? infer::Backend::Eager : infer::Backend::Script);
-    model.set_channels_last(options.channels_last);
     return model;
 }
 

@@ -17,12 +17,11 @@ struct ModelOptions {
     std::string backend = "script";   ///< eager | script (frozen TorchScript graph)
     std::int64_t tile = 512;          ///< core tile side, packed pixels (0: never tile)
     std::int64_t halo = -1;           ///< context per side, packed pixels (-1: receptive radius, exact)
-    bool channels_last = false;
     int ensemble = 1;                 ///< orientations averaged (infer::TileOptions::ensemble)
     ComputeOptions compute;
 };
 
-/// Adds --model (required), --backend, --tile, --halo, --channels-last, --ensemble, --device, --threads.
+/// Adds --model (required), --backend, --tile, --halo, --ensemble, --device, --threads.
 void add_model_options(CLI::App& cmd, ModelOptions& options);
 
 /// Adds --ensemble (1, 2, 4 or 8 orientations averaged).

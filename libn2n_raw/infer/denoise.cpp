@@ -77,7 +77,8 @@ torch::Tensor run_staged(const Model& model, const model::StagePlan& plan, const
         for (std::size_t level = 0; level < levels; ++level) {
             const std::int64_t scale = plan.head_scales[level];
             if (!maps[level].defined())
-                maps[level] = torch::empty({n, parts[level].size(1), hp / scale, wp / scale}, parts[level].options());
+                maps[level] = torch::empty({n, parts[level].size(1), hp / scale, wp / scale},
+                                           parts[level].options().memory_format(parts[level].suggest_memory_format()));
             copy_core(maps[level], parts[level], k, scale);
         }
     }

@@ -158,7 +158,8 @@ std::optional<Flow> UNet::walk(LayerVisitor& v, const Flow& x) {
     return tail_walk(v, body_walk(v, coarsest), maps, x);
 }
 
-// The stages and forward() are the walks above, computing.
+// The stages and forward() are the walks above, computing. Outputs are returned in the
+// standard layout; the maps between stages stay in the layers' own (channels-last).
 std::vector<torch::Tensor> UNet::head(const torch::Tensor& x) {
     TensorVisitor v;
     std::vector<torch::Tensor> maps;
@@ -175,12 +176,12 @@ torch::Tensor UNet::tail(const torch::Tensor& deep, const std::vector<torch::Ten
     TensorVisitor v;
     std::vector<Flow> skip_flows;
     for (const auto& s : skips) skip_flows.push_back({s, {}});
-    return tail_walk(v, {deep, {}}, skip_flows, {x, {}}).tensor;
+    return tail_walk(v, {deep, {}}, skip_flows, {x, {}}).tensor.contiguous();
 }
 
 torch::Tensor UNet::forward(const torch::Tensor& x) {
     TensorVisitor v;
-    return walk(v, {x, {}})->tensor;
+    return walk(v, {x, {}})->tensor.contiguous();  // the layers compute channels-last
 }
 
 }  // namespace n2n::model

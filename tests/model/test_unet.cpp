@@ -4,10 +4,14 @@
 #include "n2n_raw/infer/model.hpp"
 #include "n2n_raw/model/checkpoint.hpp"
 #include "n2n_raw/model/denoiser.hpp"
+#include "n2n_raw/model/layer_walk.hpp"
 #include "support/test_data.hpp"
 
 #include <doctest/doctest.h>
 #include <fstream>
+#include <tuple>
+#include <utility>
+#include <vector>
 #include <torch/torch.h>
 
 using n2n::model::NetConfig;
@@ -192,4 +196,87 @@ TEST_CASE("noise-conditioned U-Net: 8 planes in, 4 out, identity on the data pla
     CHECK_THROWS_AS(n2n::model::make_denoiser(wrong), n2n::ConfigError);
     const auto model = n2n::infer::Model::from_module(net, config, torch::kCPU, n2n::infer::Backend::Script);
     CHECK(model.input() == "gat");
+}
+
+namespace {
+
+// The layers as LibTorch's own modules compute them (standard layout, out of place): the
+// reference for the computing walk, which rewrites the up-sampling and changes the layout.
+class ModuleVisitor final : public n2n::model::LayerVisitor {
+public:
+    using Flow = n2n::model::Flow;
+    Flow conv(const Flow& x, torch::nn::Conv2dImpl& l) override { return {l.forward(x.tensor), {}}; }
+    Flow conv_transpose(const Flow& x, torch::nn::ConvTranspose2dImpl& l) override { return {l.forward(x.tensor), {}}; }
+    Flow leaky_relu(const Flow& x, torch::nn::LeakyReLUImpl& l) override { return {l.forward(x.tensor), {}}; }
+    Flow max_pool(const Flow& x, torch::nn::MaxPool2dImpl& l) override { return {l.forward(x.tensor), {}}; }
+    Flow concat(const Flow& a, const Flow& b) override { return {torch::cat({a.tensor, b.tensor}, 1), {}}; }
+    Flow add_leading(const Flow& a, const Flow& b, std::int64_t c) override {
+        return {a.tensor + b.tensor.narrow(1, 0, c), {}};
+    }
+};
+
+// Value and parameter gradients of sum(net(x) * probe).
+std::pair<torch::Tensor, std::vector<torch::Tensor>> value_and_grads(n2n::model::Denoiser& net, const torch::Tensor& y,
+                                                                     const torch::Tensor& probe) {
+    net.zero_grad();
+    (y * probe).sum().backward();
+    std::vector<torch::Tensor> grads;
+    for (const auto& p : net.parameters()) grads.push_back(p.grad().clone());
+    return {y.detach(), grads};
+}
+
+}  // namespace
+
+TEST_CASE("the computing walk equals LibTorch's own modules: values and gradients") {
+    using n2n::model::TensorVisitor;
+    torch::manual_seed(11);
+    SUBCASE("transposed convolutions: block up-sampling rewritten, others as the module") {
+        for (const auto& [k, s, p] : {std::tuple{2, 2, 0}, std::tuple{3, 3, 0}, std::tuple{3, 2, 1}}) {
+            torch::nn::ConvTranspose2d up(torch::nn::ConvTranspose2dOptions(6, 5, k).stride(s).padding(p));
+            torch::NoGradGuard no_grad;
+            up->bias.uniform_(-1, 1);  // the library initialises biases to 0: a swapped bias would hide
+            const auto x = torch::randn({2, 6, 7, 9});
+            TensorVisitor v;
+            const auto ours = v.conv_transpose({x, {}}, *up).tensor;
+            const auto theirs = up->forward(x);
+            REQUIRE(ours.sizes() == theirs.sizes());
+            CHECK_MESSAGE((ours - theirs).abs().max().item<float>() < 1e-5F, "kernel ", k, " stride ", s);
+        }
+    }
+    SUBCASE("convolution + activation in place leaves its input alone") {
+        torch::nn::Conv2d c(torch::nn::Conv2dOptions(3, 4, 3).padding(1));
+        torch::nn::LeakyReLU a(torch::nn::LeakyReLUOptions().negative_slope(0.2));
+        torch::NoGradGuard no_grad;
+        const auto x = torch::randn({1, 3, 8, 8});
+        const auto before = x.clone();
+        TensorVisitor v;
+        const auto y = v.conv_leaky_relu({x, {}}, *c, *a).tensor;
+        CHECK(torch::equal(x, before));
+        CHECK((y - a->forward(c->forward(x))).abs().max().item<float>() < 1e-6F);
+    }
+    SUBCASE("whole U-Nets, plain and residual, with gradients for training") {
+        for (const bool residual : {false, true}) {
+            NetConfig config;
+            config.features = 8;
+            config.residual = residual;
+            auto net = n2n::model::make_denoiser(config);
+            {
+                torch::NoGradGuard no_grad;  // non-zero biases and output layer: every path counts
+                for (auto& p : net->parameters()) p.add_(torch::randn_like(p) * 0.05);
+            }
+            const auto x = torch::rand({2, 4, 64, 96});
+            const auto probe = torch::randn({2, 4, 64, 96});
+            const auto [ours, ours_grads] = value_and_grads(*net, net->forward(x), probe);
+            ModuleVisitor reference;
+            const auto [theirs, their_grads] = value_and_grads(*net, net->walk(reference, {x, {}})->tensor, probe);
+            CHECK(ours.is_contiguous());
+            CHECK_MESSAGE((ours - theirs).abs().max().item<float>() < 1e-5F, "residual ", residual);
+            REQUIRE(ours_grads.size() == their_grads.size());
+            float worst = 0;
+            for (std::size_t i = 0; i < ours_grads.size(); ++i)
+                worst = std::max(worst, ((ours_grads[i] - their_grads[i]).abs().max() /
+                                         (their_grads[i].abs().max() + 1e-12)).item<float>());
+            CHECK_MESSAGE(worst < 1e-4F, "largest relative gradient difference ", worst, ", residual ", residual);
+        }
+    }
 }

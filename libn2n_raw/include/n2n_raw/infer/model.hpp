@@ -65,8 +65,6 @@ public:
     bool has_stages() const { return stages_.has_value(); }
     /// A description for logs ("checkpoint eager", "torchscript frozen", ...).
     const std::string& description() const { return description_; }
-    /// Use channels-last memory format for the input (faster for some CPU/GPU kernels).
-    void set_channels_last(bool on) { channels_last_ = on; }
 
     /// The stages of stage_plan() (see model::Denoiser::head/body/tail), under InferenceMode.
     std::vector<torch::Tensor> head(const torch::Tensor& x) const;
@@ -84,7 +82,6 @@ private:
     std::optional<model::StagePlan> stages_;
     std::string description_;
     std::string input_ = "raw";
-    bool channels_last_ = false;
 };
 
 }  // namespace n2n::infer

@@ -39,6 +39,9 @@ public:
     virtual Flow concat(const Flow& a, const Flow& b) = 0;
     /// `a` plus the first `channels` planes of `b` (a residual connection to the input).
     virtual Flow add_leading(const Flow& a, const Flow& b, std::int64_t channels) = 0;
+    /// A convolution whose output only the activation reads (sequential() calls it for such
+    /// pairs): by default the two methods above; a visitor may fuse them or work in place.
+    virtual Flow conv_leaky_relu(const Flow& x, torch::nn::Conv2dImpl& conv, torch::nn::LeakyReLUImpl& activation);
 
     /// Each layer of `block` in order, through the method of its kind. Throws ConfigError
     /// (field "layer") for a kind this interface has no method for.
@@ -54,6 +57,8 @@ public:
     Flow max_pool(const Flow& x, torch::nn::MaxPool2dImpl& layer) override;
     Flow concat(const Flow& a, const Flow& b) override;
     Flow add_leading(const Flow& a, const Flow& b, std::int64_t channels) override;
+    /// The activation in place on the convolution's fresh output (no second full-size map).
+    Flow conv_leaky_relu(const Flow& x, torch::nn::Conv2dImpl& conv, torch::nn::LeakyReLUImpl& activation) override;
 };
 
 }  // namespace n2n::model
