@@ -6,7 +6,8 @@
 //   plain_eager        the U-Net's forward on the whole (reflection-padded) packed frame, no-grad
 //   tiled/<variant>    infer::denoise_packed, InferenceMode: script/staged = frozen TorchScript,
 //                      full-resolution stages per tile + deep stage once (the default path);
-//                      eager/full_halo = the nn module per tile with its whole receptive field
+//                      eager/full_halo = the nn module per tile with its whole receptive field;
+//                      bfloat16 = the same path with the layers in bfloat16 (infer::Precision)
 //   torchscript_file   the module `n2n export` writes, torch::jit::load'ed, on the whole frame
 // Counters: MP_per_s (mosaic megapixels per second), vs_plain (plain_eager time / this time),
 // vs_python (the Python reference's time / this time), GFLOP_per_s (2 x the network's
@@ -98,6 +99,7 @@ struct Variant {
     std::int64_t tile;
     std::int64_t halo = -1;
     bool peak = false;  ///< measure the 12 MP peak memory (a full child run: slow)
+    n2n::infer::Precision precision = n2n::infer::Precision::Float32;
 };
 
 using Run = std::function<torch::Tensor(const torch::Tensor&)>;
@@ -119,7 +121,7 @@ Run make_plain(const Variant&) {
 Run make_tiled(const Variant& v) {
     auto& s = Setup::get();
     auto model = std::make_shared<n2n::infer::Model>(
-        n2n::infer::Model::from_module(s.net, s.config, torch::kCPU, v.backend));
+        n2n::infer::Model::from_module(s.net, s.config, torch::kCPU, v.backend, v.precision));
     n2n::infer::TileOptions options;
     options.tile = v.tile;
     options.halo = v.halo;
@@ -226,6 +228,8 @@ int main(int argc, char** argv) {
     register_case("plain_eager", make_plain, Variant{Backend::Eager, 0, -1, true});
     // The default path: frozen TorchScript, staged tiles (exact), then the alternatives.
     register_case("tiled/script/staged/tile512", make_tiled, Variant{Backend::Script, 512, -1, true});
+    register_case("tiled/script/staged/bfloat16/tile512", make_tiled,
+                  Variant{Backend::Script, 512, -1, true, n2n::infer::Precision::BFloat16});
     if (all) {  // tile sizes and the full-halo eager tiler
         for (const int tile : {640, 768, 1024})
             register_case(fmt::format("tiled/script/staged/tile{}", tile), make_tiled, Variant{Backend::Script, tile, -1, true});

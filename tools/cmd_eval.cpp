@@ -26,6 +26,7 @@ void register_eval(CLI::App& app) {
         std::string model_noise = "known";
         std::string alignment = "shift";
         int ensemble = 1;
+        std::string precision = "float32";
         ComputeOptions compute;
     };
     auto o = std::make_shared<Options>();
@@ -64,6 +65,7 @@ void register_eval(CLI::App& app) {
     cmd->add_option("--json", o->json, "Also write the report as JSON (atomically)");
     cmd->add_option("--csv", o->csv, "Also write the means per camera and ISO as CSV (atomically)");
     add_ensemble_option(*cmd, o->ensemble);
+    add_precision_option(*cmd, o->precision);
     add_compute_options(*cmd, o->compute);
     cmd->callback([o] {
         std::vector<eval::QualityPair> pairs;
@@ -91,6 +93,7 @@ void register_eval(CLI::App& app) {
         for (std::size_t k = 0; k < o->models.size(); ++k) {
             ModelOptions mo;
             mo.path = o->models[k];
+            mo.precision = o->precision;
             mo.compute = o->compute;
             auto model = std::make_shared<infer::Model>(load_model(mo));
             const std::string name = !o->names.empty() ? o->names[k] : k == 0 ? "n2n" : fmt::format("n2n_{}", k + 1);

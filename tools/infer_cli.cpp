@@ -16,7 +16,7 @@ void add_model_options(CLI::App& cmd, ModelOptions& options) {
         ->required()
         ->check(CLI::ExistingFile);
     cmd.add_option("--backend", options.backend,
-                   "eager: run the network as trained; script: a frozen, inference-optimised TorchScript graph")
+                   "eager: run the network as trained; script: a frozen TorchScript graph")
         ->check(CLI::IsMember({"eager", "script"}))
         ->capture_default_str();
     cmd.add_option("--tile", options.tile, "Core tile side in packed pixels (multiple of 32; 0 = whole frame at once)")
@@ -28,7 +28,16 @@ void add_model_options(CLI::App& cmd, ModelOptions& options) {
         ->check(CLI::Range(-1, 1 << 20))
         ->capture_default_str();
     add_ensemble_option(cmd, options.ensemble);
+    add_precision_option(cmd, options.precision);
     add_compute_options(cmd, options.compute);
+}
+
+void add_precision_option(CLI::App& cmd, std::string& precision) {
+    cmd.add_option("--precision", precision,
+                   "Number format of the network's layers: float32 (the reference) or bfloat16 (about 2.5x faster on "
+                   "CPUs with AMX/AVX512-BF16; input, output and the residual stay float32; checkpoints only)")
+        ->check(CLI::IsMember({"float32", "bfloat16"}))
+        ->capture_default_str();
 }
 
 void add_ensemble_option(CLI::App& cmd, int& ensemble) {
@@ -42,7 +51,8 @@ void add_ensemble_option(CLI::App& cmd, int& ensemble) {
 infer::Model load_model(const ModelOptions& options) {
     const torch::Device device = apply_compute(options.compute);
     auto model = infer::Model::load(options.path, device,
-                                    options.backend == "eager" ? infer::Backend::Eager : infer::Backend::Script);
+                                    options.backend == "eager" ? infer::Backend::Eager : infer::Backend::Script,
+                                    options.precision == "bfloat16" ? infer::Precision::BFloat16 : infer::Precision::Float32);
     return model;
 }
 

@@ -18,14 +18,18 @@ struct ModelOptions {
     std::int64_t tile = 512;          ///< core tile side, packed pixels (0: never tile)
     std::int64_t halo = -1;           ///< context per side, packed pixels (-1: receptive radius, exact)
     int ensemble = 1;                 ///< orientations averaged (infer::TileOptions::ensemble)
+    std::string precision = "float32";  ///< float32 | bfloat16 (infer::Precision)
     ComputeOptions compute;
 };
 
-/// Adds --model (required), --backend, --tile, --halo, --ensemble, --device, --threads.
+/// Adds --model (required), --backend, --tile, --halo, --ensemble, --precision, --device, --threads.
 void add_model_options(CLI::App& cmd, ModelOptions& options);
 
 /// Adds --ensemble (1, 2, 4 or 8 orientations averaged).
 void add_ensemble_option(CLI::App& cmd, int& ensemble);
+
+/// Adds --precision (float32 | bfloat16, infer::Precision).
+void add_precision_option(CLI::App& cmd, std::string& precision);
 
 /// Applies the thread count and loads the model on the chosen device (ConfigError field "device").
 infer::Model load_model(const ModelOptions& options);

@@ -22,12 +22,30 @@ torch::jit::Module optimized(const torch::jit::Module& module) {
     return torch::jit::freeze(module, keep);
 }
 
+// A bfloat16 copy of `net` (the caller's network stays as it is), rebuilt from its configuration.
+std::shared_ptr<model::Denoiser> bfloat16_copy(model::Denoiser& net, const model::NetConfig& config) {
+    auto copy = model::make_denoiser(config);
+    torch::NoGradGuard no_grad;
+    auto source = net.named_parameters();
+    for (auto& p : copy->named_parameters()) {
+        const auto* from = source.find(p.key());
+        if (from == nullptr || !from->sizes().equals(p.value().sizes()))
+            throw ConfigError("", "precision", fmt::format("the network does not match its configuration {} at {}",
+                                                           config.to_json(), p.key()));
+        p.value().copy_(*from);
+    }
+    copy->to(torch::kBFloat16);
+    return copy;
+}
+
 }  // namespace
 
 Model Model::from_module(std::shared_ptr<model::Denoiser> net, const model::NetConfig& config,
-                         const torch::Device& device, Backend backend) {
+                         const torch::Device& device, Backend backend, Precision precision) {
     use_default_threads();  // every core unless the application chose (LibTorch may start with one)
     Model m(device);
+    // Before tracing: the trace records the casts to the weights' type.
+    if (precision == Precision::BFloat16) net = bfloat16_copy(*net, config);
     net->to(device);
     net->eval();
     m.geometry_ = net->geometry();
@@ -35,17 +53,19 @@ Model Model::from_module(std::shared_ptr<model::Denoiser> net, const model::NetC
     if (backend == Backend::Eager) {
         m.eager_ = std::move(net);
         m.description_ = "eager";
-        return m;
+    } else {
+        m.stages_ = net->stage_plan();
+        m.script_ = std::make_shared<torch::jit::Module>(optimized(deploy::to_torchscript(*net, config)));
+        m.description_ = "torchscript (frozen)";
     }
-    m.stages_ = net->stage_plan();
-    m.script_ = std::make_shared<torch::jit::Module>(optimized(deploy::to_torchscript(*net, config)));
-    m.description_ = "torchscript (frozen, optimised)";
+    if (precision == Precision::BFloat16) m.description_ += ", bfloat16";
     return m;
 }
 
-Model Model::from_checkpoint(const std::filesystem::path& path, const torch::Device& device, Backend backend) {
+Model Model::from_checkpoint(const std::filesystem::path& path, const torch::Device& device, Backend backend,
+                             Precision precision) {
     auto loaded = model::load_checkpoint(path, device);
-    return from_module(loaded.net, loaded.config, device, backend);
+    return from_module(loaded.net, loaded.config, device, backend, precision);
 }
 
 Model Model::from_torchscript(const std::filesystem::path& path, const torch::Device& device, bool optimize) {
@@ -71,14 +91,19 @@ Model Model::from_torchscript(const std::filesystem::path& path, const torch::De
     return m;
 }
 
-Model Model::load(const std::filesystem::path& path, const torch::Device& device, Backend backend) {
+Model Model::load(const std::filesystem::path& path, const torch::Device& device, Backend backend,
+                  Precision precision) {
     try {
-        return from_checkpoint(path, device, backend);
+        return from_checkpoint(path, device, backend, precision);
     } catch (const FormatError& e) {
         // A torch archive without our "format" record is not a checkpoint: an exported TorchScript
         // module is the other accepted form. Any other failure (a damaged checkpoint) is final.
         if (e.field() != "format") throw;
     }
+    if (precision != Precision::Float32)
+        throw ConfigError(path.string(), "precision",
+                          "an exported TorchScript module runs in the precision it was exported in: give the checkpoint "
+                          "for bfloat16");
     return from_torchscript(path, device, backend == Backend::Script);
 }
 
@@ -86,7 +111,7 @@ torch::Tensor Model::forward(const torch::Tensor& packed) const {
     c10::InferenceMode guard;
     const torch::Tensor x = prepare(packed);
     torch::Tensor y = eager_ ? eager_->forward(x) : script_->forward({x}).toTensor();
-    return y.contiguous();
+    return y.to(torch::kFloat32).contiguous();
 }
 
 std::vector<torch::Tensor> Model::head(const torch::Tensor& x) const {
@@ -111,7 +136,7 @@ torch::Tensor Model::tail(const torch::Tensor& deep, const std::vector<torch::Te
     std::vector<c10::IValue> inputs{prepare(deep)};
     for (const auto& s : skips) inputs.emplace_back(prepare(s));
     inputs.emplace_back(prepare(x));
-    return script_->get_method(deploy::kStageTail)(std::move(inputs)).toTensor().contiguous();
+    return script_->get_method(deploy::kStageTail)(std::move(inputs)).toTensor().to(torch::kFloat32).contiguous();
 }
 
 void Model::require_stages() const {
@@ -119,8 +144,9 @@ void Model::require_stages() const {
 }
 
 torch::Tensor Model::prepare(const torch::Tensor& t) const {
-    // Any layout: the network brings its input to the one its layers compute in.
-    return t.to(device_, torch::kFloat32);
+    // Any layout, and float32 even for a bfloat16 network: the layers bring their input to
+    // their own layout and type; head maps and the deep map pass through in theirs.
+    return t.is_floating_point() && t.scalar_type() != torch::kFloat64 ? t.to(device_) : t.to(device_, torch::kFloat32);
 }
 
 }  // namespace n2n::infer

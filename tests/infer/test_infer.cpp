@@ -282,6 +282,47 @@ TEST_CASE("TorchScript export: same output, loads back, states its contract") {
     CHECK_THROWS_AS(infer::Model::load(dir / "missing.pt", torch::kCPU), IoError);
 }
 
+TEST_CASE("bfloat16 precision: the layers round, the input and the residual connection do not") {
+    test::TempDir dir;
+    model::NetConfig config;
+    config.features = 16;
+    config.residual = true;
+    torch::manual_seed(5);
+    const auto x = torch::rand({1, 4, 64, 96});
+    for (const auto backend : {infer::Backend::Eager, infer::Backend::Script}) {
+        CAPTURE(static_cast<int>(backend));
+        // At its start the residual U-Net is the identity (zero output layer): exact in bfloat16
+        // too, which rounding the input (8-bit mantissa: steps of 2^-9 near 1) would break.
+        auto identity = model::make_denoiser(config);
+        const auto start = infer::Model::from_module(identity, config, torch::kCPU, backend, infer::Precision::BFloat16);
+        CHECK(torch::equal(start.forward(x), x));
+        CHECK(start.description().find("bfloat16") != std::string::npos);
+
+        // A trained-like network: close to float32, but not equal (the layers do round).
+        auto net = model::make_denoiser(config);
+        {
+            torch::NoGradGuard no_grad;
+            for (auto& p : net->parameters()) p.add_(torch::randn_like(p) * 0.02);
+        }
+        const auto reference = infer::Model::from_module(net, config, torch::kCPU, backend).forward(x);
+        const auto rounded = infer::Model::from_module(net, config, torch::kCPU, backend, infer::Precision::BFloat16);
+        for (const auto& p : net->parameters()) CHECK((p.scalar_type() == torch::kFloat32));  // the caller's net is kept
+        const auto y = rounded.forward(x);
+        CHECK((y.scalar_type() == torch::kFloat32));
+        const float correction = (reference - x).abs().max().item<float>();
+        const float deviation = (y - reference).abs().max().item<float>();
+        MESSAGE("bfloat16 max |deviation| ", deviation, " for a correction up to ", correction);
+        CHECK(deviation > 0.F);
+        CHECK(deviation < 0.05F * correction);
+    }
+    // An exported module's precision is fixed at export.
+    auto net = model::make_denoiser(config);
+    deploy::export_torchscript(*net, config, dir / "model.pt");
+    CHECK_THROWS_WITH_AS(infer::Model::load(dir / "model.pt", torch::kCPU, infer::Backend::Script, infer::Precision::BFloat16),
+                         doctest::Contains("precision"), ConfigError);
+    CHECK_NOTHROW(infer::Model::load(dir / "model.pt", torch::kCPU, infer::Backend::Script));
+}
+
 namespace {
 
 // Stand-ins for noise-conditioned networks (8 planes in, 4 out): the data planes unchanged, or

@@ -27,7 +27,15 @@ namespace n2n::infer {
 /// How a checkpoint's network is run.
 enum class Backend : std::uint8_t {
     Eager,   ///< the torch::nn module as trained
-    Script,  ///< the network traced into TorchScript, frozen and optimised for inference
+    Script,  ///< the network traced into TorchScript and frozen (weights as constants)
+};
+
+/// The number format the network's layers compute in. Inputs, outputs and the residual
+/// connection stay float32 (model/layer_walk.hpp casts at each layer), so a residual network's
+/// identity part is exact whichever is chosen.
+enum class Precision : std::uint8_t {
+    Float32,   ///< the reference
+    BFloat16,  ///< weights and maps in bfloat16: oneDNN's AMX / AVX512-BF16 kernels on CPUs that have them
 };
 
 /// A network in eval mode on one device. Cheap to copy (shared state); not for concurrent use.
@@ -35,16 +43,18 @@ class Model {
 public:
     /// Reads our checkpoint (model/checkpoint.hpp) onto `device`. Throws IoError/FormatError.
     static Model from_checkpoint(const std::filesystem::path& path, const torch::Device& device,
-                                 Backend backend = Backend::Eager);
-    /// Reads a TorchScript file that `n2n export` wrote onto `device`; `optimize`: freeze and
-    /// apply optimize_for_inference. Throws IoError (unreadable) or FormatError (no forward
+                                 Backend backend = Backend::Eager, Precision precision = Precision::Float32);
+    /// Reads a TorchScript file that `n2n export` wrote onto `device`; `optimize`: freeze it. Throws IoError (unreadable) or FormatError (no forward
     /// method, or no geometry attributes).
     static Model from_torchscript(const std::filesystem::path& path, const torch::Device& device, bool optimize = true);
-    /// A checkpoint or a TorchScript file, told apart by content.
-    static Model load(const std::filesystem::path& path, const torch::Device& device, Backend backend = Backend::Eager);
+    /// A checkpoint or a TorchScript file, told apart by content. A TorchScript file runs in the
+    /// precision it was exported in: other precisions throw ConfigError (field "precision").
+    static Model load(const std::filesystem::path& path, const torch::Device& device, Backend backend = Backend::Eager,
+                      Precision precision = Precision::Float32);
     /// Wraps a network already in memory (moved to `device`, set to eval mode).
     static Model from_module(std::shared_ptr<model::Denoiser> net, const model::NetConfig& config,
-                             const torch::Device& device, Backend backend = Backend::Eager);
+                             const torch::Device& device, Backend backend = Backend::Eager,
+                             Precision precision = Precision::Float32);
 
     /// Runs the network on a packed batch (N × 4 × H × W, H and W multiples of required_multiple(),
     /// float32, on device()). Runs under InferenceMode; returns N × 4 × H × W on device().
