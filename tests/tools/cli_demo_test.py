@@ -78,8 +78,8 @@ for name in frame["outputs"]:
     check(os.path.getsize(os.path.join(out, name)) > 0, f"{name} written")
 check(os.path.exists(os.path.join(out, "training", "checkpoint_last.pt")), "training checkpoint kept")
 check(os.path.exists(os.path.join(out, "training", "checkpoint_best.pt")), "the network kept by SURE is saved")
-check(summary["objective"] == "sure" and 0 <= summary["kept_epoch"] <= summary["epochs"],
-      f"the SURE fine-tune ran and kept epoch {summary['kept_epoch']} of {summary['epochs']}")
+check(summary["objective"] == "neighbor2neighbor" and 0 <= summary["kept_epoch"] <= summary["epochs"],
+      f"the Neighbor2Neighbor fine-tune ran and SURE kept epoch {summary['kept_epoch']} of {summary['epochs']}")
 # The blind estimate of the output's PSNR: a denoiser gains several dB on this ISO 400 capture
 # (measured on the default run: see README), a copy or a blur would not.
 estimated = frame["estimated_psnr_db"]
