@@ -56,10 +56,12 @@ def run(cmd, log):
 
 
 # Steps 3 minutes allow on the idle 2-core machine (LibTorch on 2 threads, 16-feature U-Net, batch 4,
-# patch 64, SURE checks included): probed steps of 0.036 s (Neighbor2Neighbor, also given to the
-# supervised N2C column) and 0.113 s (SURE: two full-size passes and their backward). Budgets in
-# steps make the table independent of whatever else the machine runs.
-STEPS_PER_3_MIN = {"n2n": 3960, "sure": 1260}
+# patch 64, SURE checks included): what `n2n demo --minutes 3` plans and runs there for
+# Neighbor2Neighbor (1374 epochs of 8 steps; also given to the supervised N2C column), and for SURE
+# (two full-size passes and their backward) that scaled by the demo's plans at 0.1 minutes (43
+# Neighbor2Neighbor epochs, 15 SURE). Before the layer speed-ups of issue 15 they were 3960 and
+# 1260. Budgets in steps make the table independent of whatever else the machine runs.
+STEPS_PER_3_MIN = {"n2n": 10992, "sure": 3835}
 
 
 def train(args, log, run_dir, data, extra, objective="n2n", kept="checkpoint_best.pt"):
