@@ -87,7 +87,7 @@ Model Model::from_torchscript(const std::filesystem::path& path, const torch::De
     m.input_ = description.input;
     if (optimize) module = optimized(module);
     m.script_ = std::make_shared<torch::jit::Module>(std::move(module));
-    m.description_ = optimize ? "torchscript file (frozen, optimised)" : "torchscript file";
+    m.description_ = optimize ? "torchscript file (frozen)" : "torchscript file";
     return m;
 }
 
