@@ -109,7 +109,7 @@ Model Model::load(const std::filesystem::path& path, const torch::Device& device
 
 torch::Tensor Model::forward(const torch::Tensor& packed) const {
     c10::InferenceMode guard;
-    const torch::Tensor x = prepare(packed);
+    const torch::Tensor x = network_input(packed);
     torch::Tensor y = eager_ ? eager_->forward(x) : script_->forward({x}).toTensor();
     return y.to(torch::kFloat32).contiguous();
 }
@@ -117,7 +117,7 @@ torch::Tensor Model::forward(const torch::Tensor& packed) const {
 std::vector<torch::Tensor> Model::head(const torch::Tensor& x) const {
     require_stages();
     c10::InferenceMode guard;
-    const c10::IValue result = script_->get_method(deploy::kStageHead)({prepare(x)});  // owns the tuple
+    const c10::IValue result = script_->get_method(deploy::kStageHead)({network_input(x)});  // owns the tuple
     std::vector<torch::Tensor> maps;
     for (const auto& v : result.toTupleRef().elements()) maps.push_back(v.toTensor());
     return maps;
@@ -126,16 +126,16 @@ std::vector<torch::Tensor> Model::head(const torch::Tensor& x) const {
 torch::Tensor Model::body(const torch::Tensor& coarsest) const {
     require_stages();
     c10::InferenceMode guard;
-    return script_->get_method(deploy::kStageBody)({prepare(coarsest)}).toTensor();
+    return script_->get_method(deploy::kStageBody)({stage_map(coarsest)}).toTensor();
 }
 
 torch::Tensor Model::tail(const torch::Tensor& deep, const std::vector<torch::Tensor>& skips,
                           const torch::Tensor& x) const {
     require_stages();
     c10::InferenceMode guard;
-    std::vector<c10::IValue> inputs{prepare(deep)};
-    for (const auto& s : skips) inputs.emplace_back(prepare(s));
-    inputs.emplace_back(prepare(x));
+    std::vector<c10::IValue> inputs{stage_map(deep)};
+    for (const auto& s : skips) inputs.emplace_back(stage_map(s));
+    inputs.emplace_back(network_input(x));
     return script_->get_method(deploy::kStageTail)(std::move(inputs)).toTensor().to(torch::kFloat32).contiguous();
 }
 
@@ -143,10 +143,13 @@ void Model::require_stages() const {
     if (!stages_) throw ConfigError("", "stages", "this model has no stage split");
 }
 
-torch::Tensor Model::prepare(const torch::Tensor& t) const {
-    // Any layout, and float32 even for a bfloat16 network: the layers bring their input to
-    // their own layout and type; head maps and the deep map pass through in theirs.
-    return t.is_floating_point() && t.scalar_type() != torch::kFloat64 ? t.to(device_) : t.to(device_, torch::kFloat32);
+torch::Tensor Model::network_input(const torch::Tensor& t) const {
+    // Float32 even for a bfloat16 network, in any layout: the layers bring it to their own.
+    return t.to(device_, torch::kFloat32);
+}
+
+torch::Tensor Model::stage_map(const torch::Tensor& t) const {
+    return t.to(device_);  // in the type and layout the head or body made it
 }
 
 }  // namespace n2n::infer

@@ -83,7 +83,8 @@ public:
 
 private:
     explicit Model(const torch::Device& device) : device_(device) {}
-    torch::Tensor prepare(const torch::Tensor& t) const;
+    torch::Tensor network_input(const torch::Tensor& t) const;  ///< the packed frame (or tile)
+    torch::Tensor stage_map(const torch::Tensor& t) const;      ///< a head/body map between stages
     void require_stages() const;  ///< throws ConfigError (field "stages") without a stage plan
     torch::Device device_;
     std::shared_ptr<model::Denoiser> eager_;
